@@ -1,0 +1,1 @@
+"""zwfw: the weekly metrics pipeline of the government-service capability bulletin."""

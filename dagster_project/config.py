@@ -1,0 +1,45 @@
+"""Paths and settings, read from the environment in one place.
+
+`ZWFW_WAREHOUSE` is the single switch for where the DuckDB warehouse lives: the Dagster
+resource reads it here and the dbt profile reads the same variable (`dbt/profiles.yml`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "zwfw.duckdb"
+DEFAULT_RAW_DIR = PROJECT_ROOT / "raw"
+
+WAREHOUSE_ENV = "ZWFW_WAREHOUSE"
+RAW_DIR_ENV = "ZWFW_RAW_DIR"
+PII_KEY_ENV = "ZWFW_PII_KEY"
+
+# Only for development and the sample data: real deployments set ZWFW_PII_KEY.
+DEV_PII_KEY = "zwfw-development-key-not-secret"
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).resolve()
+
+
+def raw_dir() -> Path:
+    return Path(os.environ.get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).resolve()
+
+
+def pii_key() -> str:
+    key = os.environ.get(PII_KEY_ENV)
+    if not key:
+        log.warning(
+            "%s is not set: pseudonymising personal data with the development key. "
+            "Set it to a secret before loading real submissions.",
+            PII_KEY_ENV,
+        )
+        return DEV_PII_KEY
+    return key

@@ -1,0 +1,24 @@
+"""The one Dagster `Definitions` of the project (`dagster dev -m dagster_project.definitions`)."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from dagster_project.assets.dbt import dbt_project, zwfw_dbt_models
+from dagster_project.assets.ingestion import ingestion_assets
+from dagster_project.jobs import weekly_snapshot_job, weekly_snapshot_schedule
+from dagster_project.resources import WarehouseResource
+
+defs = dg.Definitions(
+    assets=[*ingestion_assets, zwfw_dbt_models],
+    jobs=[weekly_snapshot_job],
+    schedules=[weekly_snapshot_schedule],
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+    # DuckDB takes one writer per file: steps run one after another in one process, so an
+    # ingestion step and dbt never hold the warehouse at the same time.
+    executor=dg.in_process_executor,
+)

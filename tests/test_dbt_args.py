@@ -1,0 +1,23 @@
+import datetime as dt
+import json
+
+from dagster_project.dbt_args import dbt_build_args, dbt_parse_args, dbt_vars
+
+
+def test_vars_carry_the_snapshot_as_iso_date():
+    assert dbt_vars(dt.date(2020, 12, 25)) == {"snapshot_date": "2020-12-25"}
+
+
+def test_build_args_pass_vars_as_json_and_optional_selection():
+    args = dbt_build_args(dt.date(2020, 12, 25))
+    assert args[0] == "build"
+    assert json.loads(args[args.index("--vars") + 1]) == {"snapshot_date": "2020-12-25"}
+    assert "--select" not in args
+    selected = dbt_build_args(dt.date(2021, 1, 1), select="marts")
+    assert selected[-2:] == ["--select", "marts"]
+
+
+def test_parse_args_compile_without_a_real_snapshot():
+    args = dbt_parse_args()
+    assert args[0] == "parse"
+    assert dt.date.fromisoformat(json.loads(args[2])["snapshot_date"])
