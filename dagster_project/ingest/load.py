@@ -1,0 +1,354 @@
+"""Load one source's delivery for one snapshot into the warehouse schema `raw`.
+
+Everything raw (including personal data in plain text) lives only in an in-memory DuckDB
+connection. The warehouse file is attached at the very end, for one transaction that replaces
+the snapshot's rows of this source in `raw.<source>`, `raw.rejects` and `raw.load_files`, and
+is detached before returning, so nothing holds it between steps and a failure changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.ingest import pii, validate
+from dagster_project.ingest.errors import IngestError
+from dagster_project.ingest.files import StagedFile, discover, missing_message, read_file
+from dagster_project.ingest.normalize import SQL_TYPES, WHITESPACE, header_key, ident, sql_str
+from dagster_project.ingest.sources import SOURCES, Source, get_source
+
+log = logging.getLogger(__name__)
+
+WH = "wh"  # alias of the attached warehouse
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # no DST in China; timestamps are local wall time
+
+REJECTS_COLUMNS = (
+    ("snapshot_date", "DATE"),
+    ("source", "VARCHAR"),
+    ("file", "VARCHAR"),
+    ("line", "BIGINT"),
+    ("column_name", "VARCHAR"),
+    ("reason", "VARCHAR"),
+    ("raw_values", "VARCHAR"),
+    ("loaded_at", "TIMESTAMP"),
+)
+LOAD_FILES_COLUMNS = (
+    ("snapshot_date", "DATE"),
+    ("source", "VARCHAR"),
+    ("file", "VARCHAR"),
+    ("format", "VARCHAR"),
+    ("encoding", "VARCHAR"),
+    ("rows_read", "BIGINT"),
+    ("rows_loaded", "BIGINT"),
+    ("rows_rejected", "BIGINT"),
+    ("loaded_at", "TIMESTAMP"),
+)
+
+
+@dataclass(frozen=True)
+class FileCount:
+    file: str  # relative to raw_dir
+    format: str  # 'csv' | 'xlsx' | 'parquet'
+    encoding: str | None  # 'utf-8' | 'utf-8-sig' | 'gb18030' for CSV, else None
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source: str
+    snapshot_date: dt.date
+    absent: bool
+    files: list[FileCount] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+
+def source_table_columns(source: Source) -> list[tuple[str, str]]:
+    return [
+        ("snapshot_date", "DATE"),
+        *((c.name, SQL_TYPES[c.type]) for c in source.columns),
+        ("_file", "VARCHAR"),
+        ("_line", "BIGINT"),
+    ]
+
+
+def _create_sql(table: str, columns) -> str:
+    cols = ", ".join(f"{ident(n)} {t}" for n, t in columns)
+    return f"CREATE TABLE IF NOT EXISTS {WH}.raw.{ident(table)} ({cols})"
+
+
+def ingest_source(
+    source_name: str,
+    raw_dir: Path,
+    snapshot_date: dt.date,
+    warehouse: Path,
+    pii_key: str,
+) -> LoadResult:
+    """Validate and load `raw_dir/<snapshot_date>/<source>.*` into `raw.<source>`.
+
+    Re-running replaces the snapshot's rows of the source (idempotent). Raises IngestError for
+    a missing reference delivery, a missing required column or an unreadable file; an absent
+    event source returns `absent=True` and changes nothing.
+    """
+    source = get_source(source_name)
+    raw_dir = Path(raw_dir)
+    warehouse = Path(warehouse)
+    delivered = discover(source, raw_dir, snapshot_date)
+    if delivered is None:
+        if source.kind == "reference":
+            raise IngestError(missing_message(source, raw_dir, snapshot_date),
+                              file=f"{raw_dir.name}/{snapshot_date.isoformat()}/{source.name}")
+        log.info("%s: not delivered for %s", source.name, snapshot_date)
+        return LoadResult(source.name, snapshot_date, absent=True, files=[])
+
+    with tempfile.TemporaryDirectory(prefix="zwfw-ingest-") as tmp:
+        con = duckdb.connect(":memory:")
+        try:
+            # Spills of the in-memory database (raw values) stay in a private temp dir.
+            con.execute(f"SET temp_directory = {sql_str(tmp)}")
+            files = _stage(con, source, delivered)
+            _check_rows(con, source, pii_key)
+            return _write(con, source, snapshot_date, warehouse, files)
+        finally:
+            con.close()
+
+
+# --- staging -----------------------------------------------------------------------------
+
+
+def _column_map(source: Source, staged: StagedFile) -> dict[str, str]:
+    """Registry column → position column (c<i>) of the file; raises for a missing required one."""
+    found: dict[str, str] = {}
+    wanted = {header_key(c.name): c.name for c in source.columns}
+    for i, name in enumerate(staged.header):
+        col = wanted.get(header_key(name))
+        if col is None:
+            continue  # unknown columns are ignored
+        if col in found:
+            raise IngestError(f"duplicate column {col!r}", file=staged.delivered.display)
+        found[col] = f"c{i}"
+    missing = [c.name for c in source.columns if c.required and c.name not in found]
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        plural = "s" if len(missing) > 1 else ""
+        raise IngestError(f"missing required column{plural} {names}", file=staged.delivered.display)
+    return found
+
+
+def _stage(con: duckdb.DuckDBPyConnection, source: Source, delivered) -> list[StagedFile]:
+    """Read every file and build `files`, `rows_raw` and `malformed`."""
+    staged: list[StagedFile] = []
+    selects = []
+    for fno, d in enumerate(delivered):
+        s = read_file(con, d, fno)
+        staged.append(s)
+        if s.table is None:
+            continue
+        mapping = _column_map(source, s)
+        cols = ", ".join(
+            f"{mapping[c.name]} AS {ident(c.name)}" if c.name in mapping else f"NULL::VARCHAR AS {ident(c.name)}"
+            for c in source.columns
+        )
+        # A record whose every field is empty carries no data: not a row (blank lines, ',,,').
+        blank = " AND ".join(
+            f"coalesce(trim(c{i}, {sql_str(WHITESPACE)}), '') = ''" for i in range(len(s.header))
+        ) or "true"
+        selects.append(
+            f"SELECT {fno} AS _fno, _line, {str(d.format == 'xlsx').lower()} AS _xlsx, {cols} "
+            f"FROM {s.table} WHERE NOT ({blank})"
+        )
+    con.execute("CREATE TABLE files (_fno INTEGER, file VARCHAR)")
+    con.executemany("INSERT INTO files VALUES (?, ?)", [(i, s.delivered.rel) for i, s in enumerate(staged)])
+    if selects:
+        con.execute("CREATE TABLE rows_raw AS " + " UNION ALL ".join(selects))
+    else:
+        cols = ", ".join(f"{ident(c.name)} VARCHAR" for c in source.columns)
+        con.execute(f"CREATE TABLE rows_raw (_fno INTEGER, _line BIGINT, _xlsx BOOLEAN, {cols})")
+    for s in staged:
+        for statement in s.cleanup:
+            con.execute(statement)
+    con.execute(
+        "CREATE TABLE malformed (_fno INTEGER, _line BIGINT, reason VARCHAR, raw_values VARCHAR)"
+    )
+    rows = []
+    for fno, s in enumerate(staged):
+        for m in s.malformed:
+            values: dict[str, object] = {"_fields_found": m.fields_found, "_fields_expected": m.fields_expected}
+            if not source.pii_columns:  # fields cannot be told apart here, so no text if any is PII
+                values["_text"] = m.text
+            rows.append((fno, m.line, m.reason, json.dumps(values, ensure_ascii=False)))
+    if rows:
+        con.executemany("INSERT INTO malformed VALUES (?, ?, ?, ?)", rows)
+    return staged
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, source: Source, pii_key: str) -> None:
+    con.execute("CREATE VIEW parsed AS " + validate.parsed_sql(source))
+    # The key travels only as bound parameters (HMAC pads), never in SQL text.
+    params = pii.pads(pii_key) if source.pii_columns else None
+    con.execute("CREATE TABLE checked AS " + validate.checked_sql(source), params)
+    con.execute("DROP VIEW parsed")
+
+
+# --- warehouse ---------------------------------------------------------------------------
+
+
+def _ensure_tables(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {WH}.raw")
+    for s in SOURCES:
+        con.execute(_create_sql(s.name, source_table_columns(s)))
+    con.execute(_create_sql("rejects", REJECTS_COLUMNS))
+    con.execute(_create_sql("load_files", LOAD_FILES_COLUMNS))
+    for table, expected in (
+        (source.name, source_table_columns(source)),
+        ("rejects", REJECTS_COLUMNS),
+        ("load_files", LOAD_FILES_COLUMNS),
+    ):
+        actual = con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
+            "AND schema_name = 'raw' AND table_name = ? ORDER BY column_index",
+            [WH, table],
+        ).fetchall()
+        if [(n, t) for n, t in actual] != [(n, t) for n, t in expected]:
+            raise IngestError(
+                f"raw.{table} exists with columns {actual}, expected {list(expected)}: "
+                "the registry changed; migrate or drop the table"
+            )
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    snapshot_date: dt.date,
+    warehouse: Path,
+    staged: list[StagedFile],
+) -> LoadResult:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    loaded_at = dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
+    try:
+        con.execute(f"ATTACH {sql_str(str(warehouse))} AS {WH}")
+    except duckdb.Error as exc:
+        raise IngestError(f"cannot open the warehouse: {exc}", file=str(warehouse)) from exc
+    try:
+        with _transaction(con):
+            _ensure_tables(con, source)
+
+        if source.dept_column:
+            con.execute(
+                f"CREATE TABLE depts AS SELECT DISTINCT dept_id FROM {WH}.raw.departments "
+                "WHERE snapshot_date = ? AND dept_id IS NOT NULL",
+                [snapshot_date],
+            )
+            if con.execute("SELECT count(*) FROM depts").fetchone()[0] == 0:
+                raise IngestError(
+                    f"{source.name}: raw.departments has no rows for {snapshot_date.isoformat()}; "
+                    "departments must be loaded first"
+                )
+            con.execute(validate.dept_update_sql(source))
+        if source.key:
+            con.execute(validate.duplicate_update_sql(source))
+
+        counts = _file_counts(con, source, staged)
+        cols = ", ".join(ident(c.name) for c in source.columns)
+        raw_json = ", ".join(
+            f"{sql_str(c.name)}, {'c.' if c.pii else 'r.'}{ident(c.name)}" for c in source.columns
+        )
+        params = {"d": snapshot_date, "s": source.name, "t": loaded_at}
+        with _transaction(con):
+            con.execute(f"DELETE FROM {WH}.raw.{ident(source.name)} WHERE snapshot_date = $d", {"d": snapshot_date})
+            con.execute(f"DELETE FROM {WH}.raw.rejects WHERE snapshot_date = $d AND source = $s",
+                        {"d": snapshot_date, "s": source.name})
+            con.execute(f"DELETE FROM {WH}.raw.load_files WHERE snapshot_date = $d AND source = $s",
+                        {"d": snapshot_date, "s": source.name})
+            con.execute(
+                f"""INSERT INTO {WH}.raw.{ident(source.name)}
+                SELECT $d, {cols}, f.file, c._line FROM checked c JOIN files f USING (_fno)
+                WHERE c._reason IS NULL""",
+                {"d": snapshot_date},
+            )
+            con.execute(
+                f"""INSERT INTO {WH}.raw.rejects
+                SELECT $d, $s, f.file, x._line, x.column_name, x.reason, x.raw_values, $t FROM (
+                    SELECT c._fno, c._line, c._col AS column_name, c._reason AS reason,
+                           json_object({raw_json})::VARCHAR AS raw_values
+                    FROM checked c JOIN rows_raw r USING (_fno, _line) WHERE c._reason IS NOT NULL
+                    UNION ALL
+                    SELECT _fno, _line, NULL, reason, raw_values FROM malformed
+                ) x JOIN files f USING (_fno)
+                ORDER BY x._fno, x._line""",
+                params,
+            )
+            _insert_load_files(con, source, snapshot_date, counts, loaded_at)
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # keep the original error; close() releases it anyway
+            con.execute(f"DETACH {WH}")
+        raise
+    con.execute(f"DETACH {WH}")
+    result = LoadResult(source.name, snapshot_date, absent=False, files=counts)
+    log.info("%s %s: read %d, loaded %d, rejected %d", source.name, snapshot_date,
+             result.rows_read, result.rows_loaded, result.rows_rejected)
+    return result
+
+
+def _insert_load_files(con: duckdb.DuckDBPyConnection, source: Source, snapshot_date: dt.date, counts: list[FileCount],
+                       loaded_at: dt.datetime) -> None:
+    con.executemany(
+        f"INSERT INTO {WH}.raw.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (snapshot_date, source.name, fc.file, fc.format, fc.encoding, fc.rows_read, fc.rows_loaded,
+             fc.rows_rejected, loaded_at)
+            for fc in counts
+        ],
+    )
+
+
+@contextlib.contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection):
+    con.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:  # already rolled back by the failure
+            pass
+        raise
+    con.execute("COMMIT")
+
+
+def _file_counts(con: duckdb.DuckDBPyConnection, source: Source, staged: list[StagedFile]) -> list[FileCount]:
+    rows = dict(
+        (fno, (read, rejected))
+        for fno, read, rejected in con.execute(
+            """SELECT _fno, sum(n_read), sum(n_rejected) FROM (
+                SELECT _fno, count(*) AS n_read, count(_reason) AS n_rejected FROM checked GROUP BY _fno
+                UNION ALL SELECT _fno, count(*), count(*) FROM malformed GROUP BY _fno
+            ) GROUP BY _fno"""
+        ).fetchall()
+    )
+    counts = []
+    for fno, s in enumerate(staged):
+        read, rejected = rows.get(fno, (0, 0))
+        counts.append(
+            FileCount(s.delivered.rel, s.delivered.format, s.encoding, int(read), int(read - rejected), int(rejected))
+        )
+    return counts

@@ -1,0 +1,161 @@
+"""Whole loads: personal data, counts, idempotence, atomicity and the warehouse's tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from ingest_helpers import CASES_HEADER, KEY, SNAPSHOT, assert_counts_add_up, case_row
+
+from dagster_project.ingest.errors import IngestError
+from dagster_project.ingest.load import FileCount, LoadResult
+from dagster_project.ingest.pii import pseudonymise
+from dagster_project.ingest.sources import SOURCES
+
+# Long, unique values so a byte scan cannot match by accident.
+NAME = "欧阳明远测试姓名"
+ID_NUMBER = "41010119900307123X"
+PHONE = "13912345678"
+MARKER = "ITEM-NOT-PERSONAL-0001"  # a non-personal value, to show the scan sees plain text
+
+
+def _warehouse_bytes(d) -> bytes:
+    con = duckdb.connect(str(d.warehouse))
+    con.execute("CHECKPOINT")
+    con.close()
+    data = d.warehouse.read_bytes()
+    wal = d.warehouse.with_name(d.warehouse.name + ".wal")
+    return data + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_personal_data_never_reaches_the_warehouse(with_departments):
+    d = with_departments
+    d.csv("cases.csv", CASES_HEADER, [
+        case_row("C1", item_code=MARKER, applicant_id=ID_NUMBER, applicant_name=NAME,
+                 applicant_phone="１３９１２３４５６７８"),  # full-width digits normalise before hashing
+        case_row("C2", item_code=MARKER, applicant_id=ID_NUMBER, applicant_name=f" {NAME} ",
+                 applicant_phone=PHONE, channel="fax"),  # rejected: its raw values go to rejects
+        case_row("C3", applicant_id="", applicant_name="", applicant_phone=""),
+    ])
+    d.ingest("cases")
+    assert d.query("SELECT applicant_id, applicant_name, applicant_phone FROM raw.cases ORDER BY case_id") == [
+        (pseudonymise(ID_NUMBER, KEY), pseudonymise(NAME, KEY), pseudonymise(PHONE, KEY)),
+        (None, None, None),
+    ]
+    (raw_values,) = d.query("SELECT raw_values FROM raw.rejects WHERE source = 'cases'")[0]
+    assert pseudonymise(NAME, KEY) in raw_values and NAME not in raw_values
+    data = _warehouse_bytes(d)
+    assert MARKER.encode() in data  # the scan does see plain text
+    for secret in (NAME, ID_NUMBER, PHONE, KEY):
+        for enc in ("utf-8", "utf-16-le", "gb18030"):
+            assert secret.encode(enc) not in data, (secret, enc)
+
+
+def test_counts_add_up_per_file_and_are_recorded(with_departments):
+    d = with_departments
+    d.csv("cases/a.csv", CASES_HEADER, [case_row("C1"), case_row("C2", channel="fax")])
+    d.bytes("cases/b.csv", (",".join(CASES_HEADER) + "\n" + "C3,x\n" + ",".join(case_row("C4")) + "\n").encode())
+    result = d.ingest("cases")
+    assert_counts_add_up(result)
+    assert result == LoadResult("cases", SNAPSHOT, False, [
+        FileCount("2020-12-25/cases/a.csv", "csv", "utf-8", 2, 1, 1),
+        FileCount("2020-12-25/cases/b.csv", "csv", "utf-8", 2, 1, 1),
+    ])
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 2, 2)
+    assert d.query(
+        "SELECT file, format, encoding, rows_read, rows_loaded, rows_rejected FROM raw.load_files "
+        "WHERE source = 'cases' ORDER BY file"
+    ) == [("2020-12-25/cases/a.csv", "csv", "utf-8", 2, 1, 1), ("2020-12-25/cases/b.csv", "csv", "utf-8", 2, 1, 1)]
+    assert d.query("SELECT count(*) FROM raw.load_files WHERE rows_read <> rows_loaded + rows_rejected") == [(0,)]
+
+
+def _snapshot(d, source):
+    return {
+        "rows": d.query(f"SELECT * EXCLUDE (_line), _line FROM raw.{source} ORDER BY ALL"),
+        "rejects": d.query("SELECT * EXCLUDE (loaded_at) FROM raw.rejects ORDER BY ALL"),
+        "files": d.query("SELECT * EXCLUDE (loaded_at) FROM raw.load_files ORDER BY ALL"),
+    }
+
+
+def test_rerunning_a_snapshot_is_idempotent(with_departments):
+    d = with_departments
+    d.csv("cases.csv", CASES_HEADER, [case_row("C1"), case_row("C2", channel="fax"), case_row("C1")])
+    d.ingest("cases")
+    first = _snapshot(d, "cases")
+    d.ingest("cases")
+    d.departments()  # re-loading departments does not touch cases either
+    assert _snapshot(d, "cases") == first
+    assert len(first["rows"]) == 2 and len(first["rejects"]) == 1
+
+
+def test_reload_replaces_only_that_snapshot_and_source(with_departments):
+    d = with_departments
+    other = dt.date(2020, 12, 18)
+    d.departments(other)
+    d.csv("cases.csv", CASES_HEADER, [case_row("OLD")], date=other)
+    d.ingest("cases", other)
+    d.csv("cases.csv", CASES_HEADER, [case_row("C1"), case_row("C2")])
+    d.ingest("cases")
+    d.csv("cases.csv", CASES_HEADER, [case_row("C9")])  # a corrected re-delivery
+    d.ingest("cases")
+    assert d.query("SELECT snapshot_date, case_id FROM raw.cases ORDER BY 1, 2") == [
+        (other, "OLD"), (SNAPSHOT, "C9")
+    ]
+    assert d.query("SELECT count(*) FROM raw.departments") == [(6,)]
+
+
+def test_failing_file_leaves_previous_rows_untouched(with_departments):
+    d = with_departments
+    d.csv("cases/a.csv", CASES_HEADER, [case_row("C1"), case_row("C2", channel="fax")])
+    d.ingest("cases")
+    before = _snapshot(d, "cases")
+    d.csv("cases/a.csv", CASES_HEADER, [case_row("C5")])
+    d.bytes("cases/b.csv", b"case_id,dept_id\nC6,D1\n")  # required columns missing
+    with pytest.raises(IngestError, match="cases/b.csv: missing required columns"):
+        d.ingest("cases")
+    assert _snapshot(d, "cases") == before
+
+
+def test_failure_inside_the_write_rolls_back(with_departments, monkeypatch):
+    d = with_departments
+    d.csv("cases.csv", CASES_HEADER, [case_row("C1")])
+    d.ingest("cases")
+    before = _snapshot(d, "cases")
+    d.csv("cases.csv", CASES_HEADER, [case_row("C2")])
+    from dagster_project.ingest import load
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    # Fails after the DELETEs and INSERTs of the source's rows, before COMMIT.
+    monkeypatch.setattr(load, "_insert_load_files", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        d.ingest("cases")
+    assert _snapshot(d, "cases") == before
+
+
+def test_warehouse_is_closed_after_each_call(with_departments):
+    d = with_departments
+    d.csv("cases.csv", CASES_HEADER, [case_row("C1")])
+    d.ingest("cases")
+    # Another process can take the write lock at once: nothing of ours holds the file.
+    code = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('CHECKPOINT')"
+    subprocess.run([sys.executable, "-c", code, str(d.warehouse)], check=True, timeout=60)
+
+
+def test_every_raw_table_is_created_with_the_documented_columns(with_departments):
+    d = with_departments
+    tables = {t for (t,) in d.query("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'")}
+    assert tables == {s.name for s in SOURCES} | {"rejects", "load_files"}
+    cols = d.query("SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'raw' "
+                   "AND table_name = 'evaluations' ORDER BY column_index")
+    assert cols[0] == ("snapshot_date", "DATE")
+    assert cols[-2:] == [("_file", "VARCHAR"), ("_line", "BIGINT")]
+    assert ("rating", "BIGINT") in cols and ("evaluated_at", "TIMESTAMP") in cols
+    assert d.query("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' "
+                   "AND table_name = 'rejects' ORDER BY column_index") == [
+        ("snapshot_date",), ("source",), ("file",), ("line",), ("column_name",), ("reason",),
+        ("raw_values",), ("loaded_at",)]
