@@ -1,0 +1,17 @@
+-- Every bulletin table's metrics in long form, for the snapshot: one row per
+-- (table_no, metric_code, scope, unit_code). value_text is filled in by fct_metrics.
+--
+-- THE list of tables published in fct_metrics: adding table N = adding its
+-- int_metrics_tNN model (built with metrics_long_form()) to this list.
+{%- set metric_models = [
+    'int_metrics_t08',
+    'int_metrics_t09',
+] %}
+
+{% for metric_model in metric_models %}
+select
+    table_no, metric_code, scope, unit_code, unit_name,
+    numerator, denominator, value, value_kind, value_text
+from {{ ref(metric_model) }}
+{% if not loop.last %}union all{% endif %}
+{% endfor %}

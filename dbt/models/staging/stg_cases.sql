@@ -1,0 +1,23 @@
+-- Cases (办件) as of the snapshot: one row per case_id, its newest version delivered up to the snapshot.
+-- Versions merged as of the snapshot by event_versions_as_of() (newest updated_at wins).
+with latest as (
+    {{ event_versions_as_of(source('raw', 'cases'), key='case_id') }}
+)
+
+select
+    {{ snapshot_date() }} as snapshot_date,
+    case_id,
+    item_code,
+    dept_id,
+    channel,
+    accepted_at,
+    completed_at,
+    qc_passed,
+    applicant_id,
+    applicant_name,
+    applicant_phone,
+    updated_at,
+    latest.snapshot_date as delivered_snapshot_date,
+    _file as source_file,
+    _line as source_line
+from latest

@@ -1,0 +1,24 @@
+-- Evaluations (好差评) as of the snapshot: one row per eval_id, its newest version delivered up to the snapshot.
+-- Versions merged as of the snapshot by event_versions_as_of() (newest updated_at wins).
+with latest as (
+    {{ event_versions_as_of(source('raw', 'evaluations'), key='eval_id') }}
+)
+
+select
+    {{ snapshot_date() }} as snapshot_date,
+    eval_id,
+    case_id,
+    item_code,
+    dept_id,
+    source,
+    cast(rating as integer) as rating,
+    evaluated_at,
+    rectify_due_at,
+    rectified_at,
+    evaluator_id,
+    comment,
+    updated_at,
+    latest.snapshot_date as delivered_snapshot_date,
+    _file as source_file,
+    _line as source_line
+from latest

@@ -1,0 +1,21 @@
+-- Tickets (咨询投诉) as of the snapshot: one row per ticket_id, its newest version delivered up to the snapshot.
+-- Versions merged as of the snapshot by event_versions_as_of() (newest updated_at wins).
+with latest as (
+    {{ event_versions_as_of(source('raw', 'tickets'), key='ticket_id') }}
+)
+
+select
+    {{ snapshot_date() }} as snapshot_date,
+    ticket_id,
+    kind,
+    dept_id,
+    received_at,
+    due_at,
+    closed_at,
+    requester_name,
+    requester_phone,
+    updated_at,
+    latest.snapshot_date as delivered_snapshot_date,
+    _file as source_file,
+    _line as source_line
+from latest
