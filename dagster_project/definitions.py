@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -10,13 +13,16 @@ from dagster_project.assets.ingestion import ingestion_assets
 from dagster_project.jobs import weekly_snapshot_job, weekly_snapshot_schedule
 from dagster_project.resources import WarehouseResource
 
+# The dbt beside this interpreter, so a venv works without being activated.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
 defs = dg.Definitions(
     assets=[*ingestion_assets, zwfw_dbt_models],
     jobs=[weekly_snapshot_job],
     schedules=[weekly_snapshot_schedule],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
     # DuckDB takes one writer per file: steps run one after another in one process, so an
     # ingestion step and dbt never hold the warehouse at the same time.

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets, one per model, with dbt tests as asset checks."""
 
-from __future__ import annotations
 
 from typing import Any, Mapping
 

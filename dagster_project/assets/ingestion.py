@@ -1,6 +1,5 @@
 """One Dagster asset per raw source: the snapshot's delivery, validated, into `raw.<source>`."""
 
-from __future__ import annotations
 
 import dagster as dg
 

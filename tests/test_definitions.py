@@ -1,0 +1,54 @@
+"""The Definitions load, and the asset graph has the shape the project promises."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from dagster_project.ingest.sources import SOURCES
+
+
+@pytest.fixture(scope="module")
+def defs(dbt_manifest):
+    from dagster_project.definitions import defs
+
+    return defs
+
+
+def _specs(defs):
+    return {spec.key: spec for spec in defs.resolve_all_asset_specs()}
+
+
+def test_one_ingestion_asset_per_source_keyed_like_the_dbt_source(defs):
+    specs = _specs(defs)
+    for source in SOURCES:
+        spec = specs[dg.AssetKey(["raw", source.name])]
+        assert spec.group_name == "ingestion"
+        assert {"python", "duckdb"} <= set(spec.kinds)
+
+
+def test_dbt_models_grouped_by_layer_and_depend_on_ingestion(defs):
+    specs = _specs(defs)
+    groups = {spec.group_name for spec in specs.values()}
+    assert {"ingestion", "staging", "intermediate", "marts"} <= groups
+    stg_cases = specs[dg.AssetKey(["stg_cases"])]
+    assert dg.AssetKey(["raw", "cases"]) in {d.asset_key for d in stg_cases.deps}
+    assert "dbt" in stg_cases.kinds
+
+
+def test_sources_needing_departments_load_after_them(defs):
+    specs = _specs(defs)
+    for source in SOURCES:
+        deps = {d.asset_key for d in specs[dg.AssetKey(["raw", source.name])].deps}
+        assert (dg.AssetKey(["raw", "departments"]) in deps) == bool(source.dept_column)
+
+
+def test_weekly_schedule_fires_friday_evening_shanghai(defs):
+    schedule = defs.resolve_schedule_def("weekly_snapshot_schedule")
+    assert schedule.cron_schedule == "0 18 * * 5"
+    assert schedule.execution_timezone == "Asia/Shanghai"
+
+
+def test_dbt_tests_surface_as_asset_checks(defs):
+    checks = list(defs.resolve_asset_graph().asset_check_keys)
+    assert any(c.asset_key.path[-1] == "fct_metrics" for c in checks)

@@ -1,0 +1,130 @@
+"""End to end: `zwfw generate` then `zwfw run`, as a user runs them, through Dagster and dbt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ZWFW = str(Path(sys.executable).with_name("zwfw"))
+
+
+def zwfw(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([ZWFW, *args], capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"zwfw {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, dbt_manifest):
+    """Two consecutive weekly snapshots into one warehouse: a backfill, then a 7-day delta."""
+    root = tmp_path_factory.mktemp("e2e")
+    raw, warehouse = root / "raw", root / "wh" / "zwfw.duckdb"
+    zwfw("generate", "--out", str(raw), "--snapshot", "2020-12-18", "--scale", "0.2")
+    zwfw("generate", "--out", str(raw), "--snapshot", "2020-12-25", "--scale", "0.2", "--delta-days", "7")
+    first = zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-18", "--warehouse", str(warehouse))
+    second = zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25", "--warehouse", str(warehouse))
+    return {"raw": raw, "warehouse": warehouse, "first": first, "second": second}
+
+
+def _q(warehouse: Path, sql: str, params=None):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_run_prints_a_summary_and_publishes(built):
+    out = built["second"].stdout
+    assert "OK" in out and "published warehouse" in out
+    assert "cases" in out and "rejected" in out
+    assert built["warehouse"].exists()
+    assert not Path(str(built["warehouse"]) + ".build").exists()
+
+
+def test_counts_reconcile_for_every_file(built):
+    bad = _q(built["warehouse"], "select file from raw.load_files where rows_read <> rows_loaded + rows_rejected")
+    assert bad == []
+    rejected = _q(built["warehouse"], "select count(*) from raw.rejects where snapshot_date = '2020-12-18'")[0][0]
+    assert rejected > 0, "the sample's deliberately bad rows must be rejected, not dropped"
+
+
+def test_tables_8_and_9_published_for_both_snapshots(built):
+    rows = _q(
+        built["warehouse"],
+        """select snapshot_date, table_no, count(*) from marts.fct_metrics
+           where table_no in (8, 9) group by all order by all""",
+    )
+    snaps = {(r[0], r[1]) for r in rows}
+    assert snaps == {(dt.date(2020, 12, 18), 8), (dt.date(2020, 12, 18), 9),
+                     (dt.date(2020, 12, 25), 8), (dt.date(2020, 12, 25), 9)}
+    # 18 cities + TOTAL at city level, 10 direct-admin counties + TOTAL: 3 metrics each
+    t08 = _q(built["warehouse"], """select scope, count(distinct unit_code) from marts.fct_metrics
+             where table_no = 8 and snapshot_date = '2020-12-25' group by scope order by scope""")
+    assert t08 == [("city_level", 19), ("direct_county", 11)]
+
+
+def test_totals_are_sums_over_units(built):
+    mismatches = _q(
+        built["warehouse"],
+        """
+        with u as (
+          select snapshot_date, metric_code, scope, sum(numerator) n, sum(denominator) d
+          from marts.fct_metrics where table_no in (8, 9) and unit_code <> 'TOTAL' and numerator is not null
+          group by all)
+        select t.metric_code, t.scope from marts.fct_metrics t join u using (snapshot_date, metric_code, scope)
+        where t.unit_code = 'TOTAL' and (t.numerator <> u.n or t.denominator <> u.d)
+        """,
+    )
+    assert mismatches == []
+
+
+def test_events_accumulate_as_deltas(built):
+    # the second delivery only holds a week of versions, yet YTD cases keep growing
+    per_snap = _q(built["warehouse"],
+                  "select snapshot_date, count(*) from raw.cases group by 1 order by 1")
+    assert len(per_snap) == 2 and per_snap[1][1] < per_snap[0][1]
+
+
+def test_rerunning_a_snapshot_changes_nothing(built, tmp_path):
+    before = _q(built["warehouse"], "select count(*), sum(value) from marts.fct_metrics")
+    raw_before = _q(built["warehouse"], "select count(*) from raw.cases")
+    zwfw("run", "--raw-dir", str(built["raw"]), "--snapshot", "2020-12-25", "--warehouse", str(built["warehouse"]))
+    assert _q(built["warehouse"], "select count(*), sum(value) from marts.fct_metrics") == before
+    assert _q(built["warehouse"], "select count(*) from raw.cases") == raw_before
+
+
+def test_no_personal_data_in_the_clear(built):
+    # the generator writes Chinese names and 11-digit phones; none may reach the warehouse
+    import pyarrow.dataset as ds
+
+    names = ds.dataset(str(built["raw"] / "2020-12-25" / "tickets.csv"), format="csv").to_table(
+        columns=["requester_phone"]).column(0).to_pylist()
+    phones = [p for p in names if p][:50]
+    assert phones
+    blob = built["warehouse"].read_bytes()
+    for phone in phones:
+        assert phone.encode() not in blob
+
+
+def test_missing_reference_file_fails_and_keeps_the_published_warehouse(built, tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(built["raw"] / "2020-12-25", raw / "2020-12-25")
+    (raw / "2020-12-25" / "regions.csv").unlink()
+    before = built["warehouse"].stat().st_mtime_ns
+    proc = zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25",
+                "--warehouse", str(built["warehouse"]), check=False)
+    assert proc.returncode != 0
+    assert "regions" in proc.stdout + proc.stderr
+    assert "NOT published" in proc.stdout
+    assert built["warehouse"].stat().st_mtime_ns == before
