@@ -8,12 +8,14 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from dagster_project import config
 from dagster_project.dbt_args import dbt_build_args
+from dagster_project.manifest import ensure_manifest
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 
+# The manifest is rebuilt (`dbt parse`) whenever it is missing or older than the dbt sources, so
+# `dagster dev`, the CLI and tests always load the current project. This plays the part of
+# `DbtProject.prepare_if_dev()`, with the dbt beside this interpreter rather than one on PATH.
+ensure_manifest()
 dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.DBT_PROJECT_DIR)
-# Under `dagster dev` this runs `dbt parse` so the manifest is never stale; elsewhere the
-# manifest must have been prepared (`zwfw setup`, the test fixtures, CI).
-dbt_project.prepare_if_dev()
 
 LAYERS = ("staging", "intermediate", "marts")
 
