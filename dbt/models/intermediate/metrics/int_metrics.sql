@@ -6,6 +6,10 @@
 {%- set metric_models = [
     'int_metrics_t08',
     'int_metrics_t09',
+    'int_metrics_t14',
+    'int_metrics_t15',
+    'int_metrics_t16',
+    'int_metrics_t17',
 ] %}
 
 {% for metric_model in metric_models %}

@@ -1,0 +1,64 @@
+-- 好差评 metrics of tables 14 (province_dept) and 15 (city_total, direct_county), written once:
+-- per unit the counts, the ratios (unrounded), their texts as printed, numerators and denominators.
+-- One row per (scope, unit_code) of the three scopes, plus the 合计 row (unit_code 'TOTAL') of each.
+-- 差评按期整改率 = on-time rectified / (差评 − 差评 pending and not yet due): overdue-open 差评 are late.
+with by_unit as (
+    {{ metrics_by_unit(
+        ref('int_evaluations_by_dept'),
+        scopes=['province_dept', 'city_total', 'direct_county'],
+        measures={
+            'active_evals': 'sum(active_evals)',
+            'completed_cases': 'sum(completed_cases)',
+            'known_case_evals': 'sum(known_case_evals)',
+            'items': 'sum(items)',
+            'evaluated_items': 'sum(evaluated_items)',
+            'depts_with_items': 'count(*) filter (where has_items)',
+            'evaluated_depts': 'count(*) filter (where is_evaluated_dept)',
+            'bad_evals': 'sum(bad_evals)',
+            'bad_rectified_on_time': 'sum(bad_rectified_on_time)',
+            'bad_rectify_denominator': 'sum(bad_evals - bad_pending_not_due)',
+        },
+    ) }}
+)
+
+select
+    scope,
+    unit_code,
+    unit_name,
+    unit_order,
+    is_total,
+    active_evals,
+    completed_cases,
+    known_case_evals,
+    items,
+    evaluated_items,
+    depts_with_items,
+    evaluated_depts,
+    bad_evals,
+    bad_rectified_on_time,
+    -- 主动评价率 (may exceed 1)
+    {{ ratio('active_evals', 'completed_cases') }} as active_eval_rate,
+    {{ percent_text('active_evals', 'completed_cases') }} as active_eval_rate_text,
+    active_evals as active_eval_rate_numerator,
+    completed_cases as active_eval_rate_denominator,
+    -- 主动评价数据完整性
+    {{ ratio('known_case_evals', 'active_evals') }} as eval_completeness,
+    {{ percent_text('known_case_evals', 'active_evals') }} as eval_completeness_text,
+    known_case_evals as eval_completeness_numerator,
+    active_evals as eval_completeness_denominator,
+    -- 主动评价覆盖事项率
+    {{ ratio('evaluated_items', 'items') }} as item_coverage,
+    {{ percent_text('evaluated_items', 'items') }} as item_coverage_text,
+    evaluated_items as item_coverage_numerator,
+    items as item_coverage_denominator,
+    -- 主动评价覆盖部门率 (table 15 only)
+    {{ ratio('evaluated_depts', 'depts_with_items') }} as dept_coverage,
+    {{ percent_text('evaluated_depts', 'depts_with_items') }} as dept_coverage_text,
+    evaluated_depts as dept_coverage_numerator,
+    depts_with_items as dept_coverage_denominator,
+    -- 差评按期整改率
+    {{ ratio('bad_rectified_on_time', 'bad_rectify_denominator') }} as rectify_on_time,
+    {{ percent_text('bad_rectified_on_time', 'bad_rectify_denominator') }} as rectify_on_time_text,
+    bad_rectified_on_time as rectify_on_time_numerator,
+    bad_rectify_denominator as rectify_on_time_denominator
+from by_unit
