@@ -4,12 +4,17 @@
 -- THE list of tables published in fct_metrics: adding table N = adding its
 -- int_metrics_tNN model (built with metrics_long_form()) to this list.
 {%- set metric_models = [
+    'int_metrics_t01',
+    'int_metrics_t02',
+    'int_metrics_t03',
     'int_metrics_t04',
     'int_metrics_t05',
     'int_metrics_t06',
     'int_metrics_t07',
     'int_metrics_t08',
     'int_metrics_t09',
+    'int_metrics_t10',
+    'int_metrics_t11',
     'int_metrics_t12',
     'int_metrics_t13',
     'int_metrics_t14',

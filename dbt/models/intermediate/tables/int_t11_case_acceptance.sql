@@ -1,0 +1,111 @@
+-- Table 11 (省辖市、省直管县（市）办件情况) for the snapshot, per city (含县区, scope city_total:
+-- a direct-admin county's departments are not in its city) and per 省直管县（市）
+-- (direct_county): online acceptance of YTD cases (online or mobile / all, by case dept_id),
+-- item incidence (items with ≥ 1 YTD case / items, int_item_case_incidence), the same over
+-- 行政许可 items, and QC-passed YTD cases per head of the previous year's resident population
+-- (int_unit_population; 合计 = Σ cases / Σ population of the listed units).
+-- One row per (scope, unit_code = region_code), plus 合计 (unit_code 'TOTAL') per scope.
+-- Print order: region code.
+with cases_by_unit as (
+    {{ metrics_by_unit(
+        ref('int_cases_ytd'),
+        scopes=['city_total', 'direct_county'],
+        measures={
+            'cases': 'count(*)',
+            'online_cases': 'count(*) filter (where is_online)',
+            'qc_passed_cases': 'count(*) filter (where qc_passed)',
+        },
+    ) }}
+),
+
+items_by_unit as (
+    {{ metrics_by_unit(
+        ref('int_item_case_incidence'),
+        scopes=['city_total', 'direct_county'],
+        measures={
+            'items': 'count(*)',
+            'items_with_cases': 'count(*) filter (where has_ytd_case)',
+            'license_items': 'count(*) filter (where is_license)',
+            'license_items_with_cases': 'count(*) filter (where is_license and has_ytd_case)',
+        },
+    ) }}
+),
+
+population as (
+    select scope, unit_code, resident_population
+    from {{ ref('int_unit_population') }}
+    where scope in ('city_total', 'direct_county')
+),
+
+by_unit as (
+    select
+        items_by_unit.scope,
+        items_by_unit.unit_code,
+        items_by_unit.unit_name,
+        items_by_unit.unit_order,
+        items_by_unit.is_total,
+        cases_by_unit.cases,
+        cases_by_unit.online_cases,
+        cases_by_unit.qc_passed_cases,
+        items_by_unit.items,
+        items_by_unit.items_with_cases,
+        items_by_unit.license_items,
+        items_by_unit.license_items_with_cases,
+        population.resident_population
+    from items_by_unit
+    inner join cases_by_unit
+        on cases_by_unit.scope = items_by_unit.scope
+        and cases_by_unit.unit_code = items_by_unit.unit_code
+    left join population
+        on population.scope = items_by_unit.scope
+        and population.unit_code = items_by_unit.unit_code
+),
+
+with_totals as (
+    -- 合计 population = Σ over the scope's listed units (NULL if one of them has none)
+    select
+        * exclude (resident_population),
+        case
+            when is_total then
+                case
+                    when count(*) filter (where not is_total and resident_population is null)
+                        over (partition by scope) = 0
+                    then sum(resident_population) filter (where not is_total) over (partition by scope)
+                end
+            else resident_population
+        end as resident_population
+    from by_unit
+)
+
+select
+    {{ snapshot_date() }} as snapshot_date,
+    scope,
+    {{ print_order() }} as print_order,
+    unit_code,
+    unit_name,
+    is_total,
+    cases,
+    online_cases,
+    {{ ratio('online_cases', 'cases') }} as online_acceptance,
+    {{ percent_text('online_cases', 'cases') }} as online_acceptance_text,
+    online_cases as online_acceptance_numerator,
+    cases as online_acceptance_denominator,
+    items,
+    items_with_cases,
+    {{ ratio('items_with_cases', 'items') }} as item_incidence,
+    {{ percent_text('items_with_cases', 'items') }} as item_incidence_text,
+    items_with_cases as item_incidence_numerator,
+    items as item_incidence_denominator,
+    license_items,
+    license_items_with_cases,
+    {{ ratio('license_items_with_cases', 'license_items') }} as license_item_incidence,
+    {{ percent_text('license_items_with_cases', 'license_items') }} as license_item_incidence_text,
+    license_items_with_cases as license_item_incidence_numerator,
+    license_items as license_item_incidence_denominator,
+    qc_passed_cases,
+    resident_population,
+    {{ ratio('qc_passed_cases', 'resident_population') }} as cases_per_capita,
+    {{ per_head_text('qc_passed_cases', 'resident_population') }} as cases_per_capita_text,
+    qc_passed_cases as cases_per_capita_numerator,
+    resident_population as cases_per_capita_denominator
+from with_totals

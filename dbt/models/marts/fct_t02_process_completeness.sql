@@ -1,0 +1,1 @@
+select * from {{ ref('int_t02_process_completeness') }}

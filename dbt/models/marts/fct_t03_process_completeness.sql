@@ -1,0 +1,1 @@
+select * from {{ ref('int_t03_process_completeness') }}

@@ -1,0 +1,1 @@
+select * from {{ ref('int_t10_case_acceptance') }}

@@ -1,0 +1,1 @@
+select * from {{ ref('int_t11_case_acceptance') }}
