@@ -128,3 +128,39 @@ def test_missing_reference_file_fails_and_keeps_the_published_warehouse(built, t
     assert "regions" in proc.stdout + proc.stderr
     assert "NOT published" in proc.stdout
     assert built["warehouse"].stat().st_mtime_ns == before
+
+
+def _contract_metric_codes() -> set[str]:
+    """Every metric code CONTRACT §5 names; `t15_*`/`t17_*` are t14's and t16's under their own table."""
+    import re
+
+    text = (Path(__file__).parent / "fixtures" / "CONTRACT.md").read_text(encoding="utf-8")
+    section = text.split("## 5. Metrics", 1)[1].split("## 6.", 1)[0]
+    codes = set(re.findall(r"`(t\d\d_[a-z_]+)`", section))
+    codes |= {"t15_" + c[4:] for c in codes if c.startswith("t14_")}
+    codes |= {"t17_" + c[4:] for c in codes if c.startswith("t16_")}
+    return codes
+
+
+def test_every_contract_metric_is_published(built):
+    published = {r[0] for r in _q(built["warehouse"],
+                 "select distinct metric_code from marts.fct_metrics where snapshot_date = '2020-12-25'")}
+    assert _contract_metric_codes() - published == set()
+    assert published - _contract_metric_codes() == set()
+
+
+def test_every_metric_covers_its_whole_roster_plus_total(built):
+    # within a table and scope, every metric lists the same units; ranked tables end with 合计
+    rows = _q(built["warehouse"], """
+        select table_no, scope, metric_code, list(unit_code order by unit_code)
+        from marts.fct_metrics where snapshot_date = '2020-12-25' group by all""")
+    by_scope: dict = {}
+    for table_no, scope, code, units in rows:
+        by_scope.setdefault((table_no, scope), {})[code] = units
+        if table_no not in (5, 6, 12, 13):
+            assert "TOTAL" in units, (table_no, scope, code)
+    for key, metrics in by_scope.items():
+        assert len({tuple(u) for u in metrics.values()}) == 1, key
+    sizes = {k: len(next(iter(m.values()))) for k, m in by_scope.items()}
+    assert sizes[(8, "city_level")] == 19 and sizes[(8, "direct_county")] == 11
+    assert sizes[(9, "city_counties")] == 18  # 17 cities with counties (济源 has none) + 合计
