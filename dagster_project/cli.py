@@ -41,6 +41,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.success else 1
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from dagster_project.quality.report import check_warehouse
+
+    warehouse = Path(args.warehouse)
+    if not warehouse.exists():
+        print(f"no warehouse at {warehouse}")
+        return 2
+    docs = Path(args.docs) if args.docs else warehouse.with_name(warehouse.name + ".docs")
+    started = time.monotonic()
+    ok, text, _ = check_warehouse(warehouse, args.snapshot, docs)
+    print(text)
+    print(f"checks took {time.monotonic() - started:.1f}s")
+    return 0 if ok else 1
+
+
 def _cmd_setup(args: argparse.Namespace) -> int:
     from dagster_project.manifest import ensure_manifest
 
@@ -69,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--warehouse", default=str(config.DEFAULT_WAREHOUSE),
                    help="the published DuckDB file (replaced atomically on success)")
     r.set_defaults(func=_cmd_run)
+
+    c = sub.add_parser("check", help="run the reconciliation suites (Great Expectations) on a warehouse")
+    c.add_argument("--warehouse", required=True)
+    c.add_argument("--snapshot", type=_date, default=None, help="default: the latest in marts.fct_metrics")
+    c.add_argument("--docs", default=None, help="data docs directory (default: <warehouse>.docs/)")
+    c.set_defaults(func=_cmd_check)
 
     s = sub.add_parser("setup", help="prepare the dbt manifest that Dagster loads")
     s.set_defaults(func=_cmd_setup)

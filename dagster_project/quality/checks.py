@@ -1,0 +1,318 @@
+"""Checks as DataFrames of violations: empty frame = check passes.
+
+Every check reads DuckDB read-only into pandas. A violation frame always has a text column
+`violation` naming the table, unit and figures, so a failure message is readable on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ERROR = "ERROR"
+WARN = "WARN"
+
+# Ratios that may exceed 1 (CONTRACT §5).
+UNBOUNDED = {"t11_cases_per_capita", "t14_active_eval_rate", "t15_active_eval_rate", "t18_target_completion"}
+TOL = 1e-12
+VOLUME_DROP_ENV = "ZWFW_VOLUME_DROP"  # fraction; default 0.5
+
+
+@dataclass
+class Check:
+    name: str
+    group: str  # metrics | cross_table | raw | volume
+    severity: str
+    violations: pd.DataFrame
+    description: str
+    table_no: int | None = None
+    note: str = ""  # e.g. "skipped: t08 not in snapshot"
+
+    @property
+    def skipped(self) -> bool:
+        return self.note.startswith("skipped")
+
+
+@dataclass
+class CheckContext:
+    con: duckdb.DuckDBPyConnection
+    snapshot: dt.date
+    volume_drop: float = 0.5
+    metrics: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _df(rows: pd.DataFrame, fmt) -> pd.DataFrame:
+    rows = rows.reset_index(drop=True).copy()
+    rows["violation"] = [fmt(r) for r in rows.itertuples(index=False)] if len(rows) else pd.Series([], dtype=object)
+    return rows
+
+
+def _num(x) -> str:
+    if x is None or (isinstance(x, float) and pd.isna(x)):
+        return "null"
+    return f"{x:.15g}" if isinstance(x, float) else str(x)
+
+
+def latest_snapshot(con: duckdb.DuckDBPyConnection) -> dt.date:
+    row = con.execute("select max(snapshot_date) from marts.fct_metrics").fetchone()
+    if row is None or row[0] is None:
+        raise ValueError("marts.fct_metrics has no snapshot")
+    return row[0]
+
+
+# ---------------------------------------------------------------- metrics (per table) ----
+
+def _kind(m: pd.DataFrame) -> pd.Series:
+    ratio = m["numerator"].notna() | m["denominator"].notna()
+    count = ~ratio & m["value"].notna() & m["value_text"].isna() | (~ratio & m["value"].notna() & ~m["table_no"].isin([5, 6, 12, 13]))
+    return pd.Series(["ratio" if r else ("count" if c else "other") for r, c in zip(ratio, count)], index=m.index)
+
+
+def metric_checks(ctx: CheckContext) -> list[Check]:
+    m = ctx.metrics.copy()
+    m["kind"] = _kind(m)
+    out: list[Check] = []
+    key = ["table_no", "metric_code", "scope"]
+    units = m[m.unit_code != "TOTAL"]
+    totals = m[m.unit_code == "TOTAL"]
+
+    for table_no in sorted(m.table_no.unique()):
+        tm = m[m.table_no == table_no]
+        t_units, t_tot = units[units.table_no == table_no], totals[totals.table_no == table_no]
+        # 1. TOTAL = sum of units
+        sums = t_units.groupby(key, as_index=False).agg(
+            u_num=("numerator", lambda s: s.sum(min_count=1)), u_den=("denominator", lambda s: s.sum(min_count=1)),
+            u_val=("value", lambda s: s.sum(min_count=1)), n_units=("unit_code", "size"))
+        j = t_tot.merge(sums, on=key, how="left")
+        rows = []
+        for r in j.itertuples(index=False):
+            if r.kind == "ratio":
+                for what, tot, s in (("numerator", r.numerator, r.u_num), ("denominator", r.denominator, r.u_den)):
+                    if not _close(tot, s if not pd.isna(s) else 0.0):
+                        rows.append(dict(table_no=r.table_no, metric_code=r.metric_code, scope=r.scope, unit_code="TOTAL",
+                                         figure=what, total=tot, sum_of_units=s, n_units=r.n_units))
+            elif r.kind == "count":
+                s = r.u_val if not pd.isna(r.u_val) else 0.0
+                if not _close(r.value, s):
+                    rows.append(dict(table_no=r.table_no, metric_code=r.metric_code, scope=r.scope, unit_code="TOTAL",
+                                     figure="value", total=r.value, sum_of_units=r.u_val, n_units=r.n_units))
+        v = _df(pd.DataFrame(rows, columns=["table_no", "metric_code", "scope", "unit_code", "figure", "total", "sum_of_units", "n_units"]),
+                lambda r: f"table {r.table_no} {r.metric_code} [{r.scope}] 合计 {r.figure} = {_num(r.total)} "
+                          f"but the {r.n_units} units sum to {_num(r.sum_of_units)}")
+        out.append(Check(f"t{table_no:02d}_totals_reconcile", "metrics", ERROR, v,
+                         "合计 numerator/denominator (ratios) or value (counts) = sum over units", int(table_no)))
+
+        # 2. value = numerator / denominator, null when denominator 0
+        r_ = tm[tm.kind == "ratio"].copy()
+        den0 = r_.denominator.fillna(0) == 0
+        expected = r_.numerator / r_.denominator.where(~den0)
+        bad = (den0 & r_.value.notna()) | (~den0 & ((r_.value - expected).abs() > TOL) | (~den0 & r_.value.isna()))
+        b = r_[bad].assign(expected=expected[bad])
+        v = _df(b[["table_no", "metric_code", "scope", "unit_code", "unit_name", "numerator", "denominator", "value", "expected"]],
+                lambda r: f"table {r.table_no} {r.metric_code} [{r.scope}] {r.unit_code} {r.unit_name}: value {_num(r.value)} "
+                          f"≠ {_num(r.numerator)}/{_num(r.denominator)} = {_num(r.expected) if r.denominator else 'null (denominator 0)'}")
+        out.append(Check(f"t{table_no:02d}_ratio_equals_parts", "metrics", ERROR, v,
+                         "value = numerator/denominator (±1e-12), null when denominator is 0", int(table_no)))
+
+        # 3. counts whole and non-negative; ratios in [0,1] unless unbounded
+        rows = []
+        for r in tm.itertuples(index=False):
+            figs = [("value", r.value)] if r.kind == "count" else [("numerator", r.numerator), ("denominator", r.denominator)] if r.kind == "ratio" else []
+            for what, x in figs:
+                if pd.notna(x) and (x < 0 or x != int(x)):
+                    if r.metric_code == "t11_cases_per_capita" and what == "numerator" and False:
+                        continue
+                    rows.append(dict(table_no=r.table_no, metric_code=r.metric_code, scope=r.scope, unit_code=r.unit_code,
+                                     unit_name=r.unit_name, figure=what, got=x, rule="whole and ≥ 0"))
+            if r.kind == "ratio" and r.metric_code not in UNBOUNDED and pd.notna(r.value) and not (-TOL <= r.value <= 1 + TOL):
+                rows.append(dict(table_no=r.table_no, metric_code=r.metric_code, scope=r.scope, unit_code=r.unit_code,
+                                 unit_name=r.unit_name, figure="value", got=r.value, rule="within [0, 1]"))
+        v = _df(pd.DataFrame(rows, columns=["table_no", "metric_code", "scope", "unit_code", "unit_name", "figure", "got", "rule"]),
+                lambda r: f"table {r.table_no} {r.metric_code} [{r.scope}] {r.unit_code} {r.unit_name}: {r.figure} {_num(r.got)} not {r.rule}")
+        out.append(Check(f"t{table_no:02d}_value_ranges", "metrics", ERROR, v,
+                         "counts whole and non-negative; bounded ratios within [0,1]", int(table_no)))
+    return out
+
+
+def _close(a, b) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    if pd.isna(a) or pd.isna(b):
+        return False
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
+
+
+# ---------------------------------------------------------------- across tables ----
+
+def _metric(m: pd.DataFrame, code: str, scope: str | None = None) -> pd.DataFrame:
+    x = m[m.metric_code == code]
+    return x[x.scope == scope] if scope else x
+
+
+def cross_table_checks(ctx: CheckContext) -> list[Check]:
+    m, con, snap = ctx.metrics, ctx.con, ctx.snapshot
+    codes = set(m.metric_code)
+    out: list[Check] = []
+    cols = ["check", "unit_code", "unit_name", "left", "right", "detail"]
+
+    def add(name, desc, needed, build, table_no=None):
+        missing = [c for c in needed if c not in codes]
+        if missing:
+            out.append(Check(name, "cross_table", ERROR, _df(pd.DataFrame(columns=cols), str), desc, table_no,
+                             note=f"skipped: {', '.join(missing)} not in snapshot {snap}"))
+            return
+        rows = build()
+        out.append(Check(name, "cross_table", ERROR,
+                         _df(pd.DataFrame(rows, columns=cols), lambda r: f"{r.check} {r.unit_code} {r.unit_name}: {r.detail}"),
+                         desc, table_no))
+
+    def t08_t09_t11():
+        a = _metric(m, "t08_items", "city_level").set_index("unit_code")
+        b = _metric(m, "t09_items", "city_counties").set_index("unit_code")
+        c = _metric(m, "t11_item_incidence", "city_total").set_index("unit_code")
+        rows = []
+        for u, r in c.iterrows():
+            if u == "TOTAL":
+                continue
+            left = (a.value.get(u, 0) or 0) + (b.value.get(u, 0) if u in b.index else 0)
+            if not _close(left, r.denominator):
+                rows.append(("t08+t09 vs t11", u, r.unit_name, left, r.denominator,
+                             f"t08 items {_num(a.value.get(u))} + t09 items {_num(b.value.get(u))} = {_num(left)} "
+                             f"≠ t11_item_incidence denominator {_num(r.denominator)}"))
+        return rows
+
+    add("x_t08_t09_items_vs_t11", "t08 (city_level) + t09 (city_counties) items = t11 city_total items",
+        ["t08_items", "t09_items", "t11_item_incidence"], t08_t09_t11, 11)
+
+    def t10_t14():
+        a = _metric(m, "t10_items", "province_dept").set_index("unit_code")
+        b = _metric(m, "t14_item_coverage", "province_dept").set_index("unit_code")
+        rows = []
+        for u in sorted(set(a.index) | set(b.index)):
+            l, r_ = a.value.get(u), b.denominator.get(u)
+            if not _close(l, r_):
+                name = a.unit_name.get(u, b.unit_name.get(u, ""))
+                rows.append(("t10 vs t14", u, name, l, r_, f"t10 items {_num(l)} ≠ t14_item_coverage denominator {_num(r_)}"))
+        return rows
+
+    add("x_t10_items_vs_t14", "t10 items = t14_item_coverage denominators", ["t10_items", "t14_item_coverage"], t10_t14, 14)
+
+    def cases_ytd():
+        t10 = _metric(m, "t10_online_acceptance")
+        t11 = _metric(m, "t11_online_acceptance")
+        used = (t10[t10.unit_code == "TOTAL"].denominator.sum()
+                + t11[(t11.unit_code == "TOTAL") & t11.scope.isin(["city_total", "direct_county"])].denominator.sum())
+        loaded = con.execute(
+            "select count(*) from staging.stg_cases where accepted_at >= make_timestamp(year(?::date),1,1,0,0,0) "
+            "and accepted_at < ?::date + interval 1 day", [snap, snap]).fetchone()[0]
+        if used > loaded:
+            return [("YTD cases", "TOTAL", "合计", used, loaded,
+                     f"cases behind t10+t11 = {_num(used)} > YTD cases loaded in staging.stg_cases = {loaded}")]
+        return []
+
+    add("x_ytd_cases_le_loaded", "YTD cases behind t10 + t11 ≤ YTD cases loaded",
+        ["t10_online_acceptance", "t11_online_acceptance"], cases_ytd, 10)
+
+    def t07_registry():
+        tot = _metric(m, "t07_departments", "city_area")
+        used = tot[tot.unit_code == "TOTAL"].value.sum()
+        reg = con.execute("select count(*) from raw.departments where snapshot_date = ? and not coalesce(is_tax, false)",
+                          [snap]).fetchone()[0]
+        if used > reg:
+            return [("t07 vs registry", "TOTAL", "合计", used, reg,
+                     f"t07 departments {_num(used)} > non-tax departments in raw.departments {reg}")]
+        return []
+
+    add("x_t07_departments_le_registry", "t07 departments ≤ non-tax department registry", ["t07_departments"], t07_registry, 7)
+    return out
+
+
+# ---------------------------------------------------------------- raw → warehouse ----
+
+def raw_checks(ctx: CheckContext) -> list[Check]:
+    con, snap = ctx.con, ctx.snapshot
+    lf = con.execute("select source, file, rows_read, rows_loaded, rows_rejected from raw.load_files where snapshot_date = ?",
+                     [snap]).df()
+    rej = con.execute("select file, count(*) n from raw.rejects where snapshot_date = ? group by file", [snap]).df()
+    tables = set(r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema='raw'").fetchall())
+    loaded = []
+    for source in sorted(set(lf.source)):
+        if source in tables:
+            loaded.append(con.execute(f'select ? as source, _file as file, count(*) as n from raw."{source}" '
+                                      f'where snapshot_date = ? group by _file', [source, snap]).df())
+    ld = pd.concat(loaded) if loaded else pd.DataFrame(columns=["source", "file", "n"])
+    j = lf.merge(ld, on=["source", "file"], how="left").merge(rej.rename(columns={"n": "n_rej"}), on="file", how="left")
+    j["n"] = j["n"].fillna(0).astype(int)
+    j["n_rej"] = j["n_rej"].fillna(0).astype(int)
+    cols = ["source", "file", "rows_read", "rows_loaded", "rows_rejected", "in_raw_table", "in_rejects"]
+    j = j.rename(columns={"n": "in_raw_table", "n_rej": "in_rejects"})[cols]
+    out = []
+    b = j[j.rows_read != j.rows_loaded + j.rows_rejected]
+    out.append(Check("raw_read_eq_loaded_plus_rejected", "raw", ERROR, _df(b, lambda r:
+        f"{r.source} file {r.file}: read {r.rows_read} ≠ loaded {r.rows_loaded} + rejected {r.rows_rejected} = {r.rows_loaded + r.rows_rejected}"),
+        "raw.load_files: rows_read = rows_loaded + rows_rejected"))
+    b = j[j.rows_loaded != j.in_raw_table]
+    out.append(Check("raw_loaded_eq_rows_in_table", "raw", ERROR, _df(b, lambda r:
+        f"{r.source} file {r.file}: load_files says loaded {r.rows_loaded} but raw.{r.source} holds {r.in_raw_table} rows "
+        f"(lost {r.rows_loaded - r.in_raw_table})"), "rows_loaded = rows in raw.<source> for the file and snapshot"))
+    b = j[j.rows_rejected != j.in_rejects]
+    out.append(Check("raw_rejected_eq_rows_in_rejects", "raw", ERROR, _df(b, lambda r:
+        f"{r.source} file {r.file}: load_files says rejected {r.rows_rejected} but raw.rejects holds {r.in_rejects}"),
+        "rows_rejected = rows in raw.rejects for the file"))
+    return out
+
+
+# ---------------------------------------------------------------- volume & freshness ----
+
+def volume_checks(ctx: CheckContext) -> list[Check]:
+    from dagster_project.ingest.sources import SOURCES
+
+    con, snap = ctx.con, ctx.snapshot
+    delivered = set(r[0] for r in con.execute(
+        "select distinct source from raw.load_files where snapshot_date = ?", [snap]).fetchall())
+    missing = [s.name for s in SOURCES if s.kind == "reference" and s.name not in delivered]
+    v = _df(pd.DataFrame({"source": missing, "snapshot_date": [snap] * len(missing)}),
+            lambda r: f"reference source {r.source} not delivered for snapshot {r.snapshot_date} (no raw.load_files rows)")
+    out = [Check("reference_sources_delivered", "volume", ERROR, v, "every reference source delivered for the snapshot")]
+
+    per = con.execute("""
+        with s as (select snapshot_date, source, sum(rows_loaded) n from raw.load_files group by all),
+        prev as (select max(snapshot_date) d from raw.load_files where snapshot_date < ?)
+        select c.source, p.snapshot_date prev_snapshot, p.n prev_loaded, coalesce(c.n, 0) loaded
+        from (select * from s where snapshot_date = (select d from prev)) p
+        left join (select * from s where snapshot_date = ?) c using (source)""", [snap, snap]).df()
+    per = per[per.source.notna()]
+    drop = ctx.volume_drop
+    b = per[per.loaded < per.prev_loaded * (1 - drop)]
+    out.append(Check("volume_no_big_drop", "volume", WARN, _df(b, lambda r:
+        f"{r.source}: loaded {r.loaded} rows vs {r.prev_loaded} on {r.prev_snapshot} "
+        f"(−{(1 - r.loaded / r.prev_loaded) * 100:.1f}% > {drop * 100:.0f}% allowed)"),
+        f"no source's loaded rows fall by more than {drop:.0%} against the previous snapshot",
+        note="" if len(per) else "no previous snapshot in raw.load_files"))
+    return out
+
+
+# ---------------------------------------------------------------- entry ----
+
+def collect(warehouse: Path, snapshot: dt.date | None = None, volume_drop: float | None = None,
+            groups: tuple[str, ...] = ("metrics", "cross_table", "raw", "volume")) -> tuple[dt.date, list[Check]]:
+    if volume_drop is None:
+        volume_drop = float(os.environ.get(VOLUME_DROP_ENV, "0.5"))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        snap = snapshot or latest_snapshot(con)
+        metrics = con.execute("select * from marts.fct_metrics where snapshot_date = ?", [snap]).df()
+        ctx = CheckContext(con, snap, volume_drop, metrics)
+        checks: list[Check] = []
+        for g, fn in (("metrics", metric_checks), ("cross_table", cross_table_checks), ("raw", raw_checks), ("volume", volume_checks)):
+            if g in groups:
+                checks += fn(ctx)
+        return snap, checks
+    finally:
+        con.close()

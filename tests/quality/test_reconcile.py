@@ -1,0 +1,148 @@
+"""Negative tests of the reconciliation suites: corrupt a copy of a small warehouse, the right check fails."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.quality.report import check_warehouse
+
+ZWFW = str(Path(sys.executable).with_name("zwfw"))
+
+
+@pytest.fixture(scope="module")
+def small_warehouse(tmp_path_factory) -> Path:
+    """`zwfw generate --scale 0.1` + `zwfw run`, once per module."""
+    d = tmp_path_factory.mktemp("wh")
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    subprocess.run([ZWFW, "generate", "--out", str(d / "raw"), "--snapshot", "2020-12-25", "--scale", "0.1"],
+                   check=True, env=env, capture_output=True)
+    wh = d / "wh.duckdb"
+    r = subprocess.run([ZWFW, "run", "--raw-dir", str(d / "raw"), "--snapshot", "2020-12-25", "--warehouse", str(wh)],
+                       env=env, capture_output=True, text=True)
+    assert r.returncode == 0 and wh.exists(), f"zwfw run did not publish a warehouse:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+    return wh
+
+
+def _corrupt(src: Path, tmp_path: Path, *sql: str) -> Path:
+    dst = tmp_path / "corrupt.duckdb"
+    shutil.copy(src, dst)
+    con = duckdb.connect(str(dst))
+    try:
+        for s in sql:
+            con.execute(s)
+    finally:
+        con.close()
+    return dst
+
+
+def _failed(outcomes):
+    return {o.check.name: o for o in outcomes if not o.success}
+
+
+def test_clean_warehouse_passes(small_warehouse):
+    ok, text, _ = check_warehouse(small_warehouse)
+    assert ok, text
+
+
+def test_wrong_total_names_table_and_figures(small_warehouse, tmp_path):
+    con = duckdb.connect(str(small_warehouse), read_only=True)
+    total = con.execute("select value from marts.fct_metrics where metric_code='t07_departments' and unit_code='TOTAL'").fetchone()[0]
+    con.close()
+    wh = _corrupt(small_warehouse, tmp_path,
+                  "update marts.fct_metrics set value = value + 5 where metric_code='t07_departments' and unit_code='TOTAL'")
+    ok, text, outcomes = check_warehouse(wh)
+    assert not ok
+    f = _failed(outcomes)
+    assert "t07_totals_reconcile" in f, text
+    msg = f["t07_totals_reconcile"].messages[0]
+    assert "table 7 t07_departments" in msg and "合计" in msg
+    assert f"{total + 5:g}" in msg and f"sum to {total:g}" in msg
+
+
+def test_ratio_not_equal_parts_names_unit(small_warehouse, tmp_path):
+    con = duckdb.connect(str(small_warehouse), read_only=True)
+    unit, name = con.execute("select unit_code, unit_name from marts.fct_metrics where metric_code='t08_ua_coverage' "
+                             "and unit_code <> 'TOTAL' and denominator > 0 order by unit_code limit 1").fetchone()
+    con.close()
+    wh = _corrupt(small_warehouse, tmp_path,
+                  f"update marts.fct_metrics set value = value / 2 + 0.01 where metric_code='t08_ua_coverage' and unit_code='{unit}'")
+    ok, text, outcomes = check_warehouse(wh)
+    assert not ok
+    f = _failed(outcomes)
+    assert "t08_ratio_equals_parts" in f, text
+    msg = f["t08_ratio_equals_parts"].messages[0]
+    assert unit in msg and name in msg and "≠" in msg and "/" in msg
+
+
+def test_rows_lost_between_read_and_load(small_warehouse, tmp_path):
+    con = duckdb.connect(str(small_warehouse), read_only=True)
+    file = con.execute("select file from raw.load_files where source='regions'").fetchone()[0]
+    con.close()
+    wh = _corrupt(small_warehouse, tmp_path,
+                  "delete from raw.regions where rowid in (select rowid from raw.regions where level='county' limit 3)")
+    ok, text, outcomes = check_warehouse(wh)
+    assert not ok
+    f = _failed(outcomes)
+    assert "raw_loaded_eq_rows_in_table" in f, text
+    msg = f["raw_loaded_eq_rows_in_table"].messages[0]
+    assert "regions" in msg and file in msg and "lost 3" in msg
+
+
+def test_missing_reference_source(small_warehouse, tmp_path):
+    wh = _corrupt(small_warehouse, tmp_path, "delete from raw.load_files where source='license_types'")
+    ok, text, outcomes = check_warehouse(wh)
+    assert not ok
+    f = _failed(outcomes)
+    assert "reference_sources_delivered" in f, text
+    assert "license_types" in f["reference_sources_delivered"].messages[0]
+
+
+def test_volume_drop_is_a_warning_only(small_warehouse, tmp_path):
+    # A fake earlier snapshot with 10x the rows: the current one looks like a >50% drop.
+    wh = _corrupt(small_warehouse, tmp_path,
+                  "insert into raw.load_files select snapshot_date - 7, source, file, format, encoding, "
+                  "rows_read * 10, rows_loaded * 10 + 10, rows_rejected * 10, loaded_at "
+                  "from raw.load_files where source='e_seals'")
+    ok, text, outcomes = check_warehouse(wh)
+    f = _failed(outcomes)
+    assert "volume_no_big_drop" in f, text
+    assert f["volume_no_big_drop"].check.severity == "WARN"
+    assert "e_seals" in f["volume_no_big_drop"].messages[0]
+    assert ok, text  # warnings do not fail the verdict
+
+
+def test_cli_check_exit_code(small_warehouse, tmp_path):
+    wh = _corrupt(small_warehouse, tmp_path, "delete from raw.load_files where source='regions'")
+    r = subprocess.run([ZWFW, "check", "--warehouse", str(wh), "--docs", str(tmp_path / "docs")],
+                       capture_output=True, text=True)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "reference source regions not delivered" in r.stdout
+    assert (tmp_path / "docs" / "index.html").exists()
+
+
+def test_failing_blocking_check_keeps_published_warehouse(small_warehouse, tmp_path, monkeypatch):
+    """A `zwfw run` whose GX checks fail (tolerance forced below zero) must not publish."""
+    from dagster_project.quality import checks
+    from dagster_project.run import run_snapshot
+
+    raw = small_warehouse.parent / "raw"
+    assert (raw / "2020-12-25").exists()
+    published = tmp_path / "pub.duckdb"
+    shutil.copy(small_warehouse, published)
+    before = published.read_bytes()
+    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # run_snapshot points these at its build; let monkeypatch restore them afterwards
+    monkeypatch.setenv("ZWFW_WAREHOUSE", str(published))
+    monkeypatch.setenv("ZWFW_RAW_DIR", str(raw))
+    monkeypatch.setattr(checks, "TOL", -1.0)  # every ratio now "differs" from its parts
+    summary = run_snapshot(raw, __import__("datetime").date(2020, 12, 25), published)
+    assert not summary.success and not summary.published
+    assert any("gx_metrics_reconcile" in c for c in summary.checks_failed), summary.render()
+    assert published.read_bytes() == before
