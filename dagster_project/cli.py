@@ -56,6 +56,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from dagster_project.audit import audit_dir
+
+    findings, audited, skipped = audit_dir(Path(args.dir))
+    print(f"audited {len(audited)} printed tables: {', '.join(audited)}")
+    if skipped:
+        print(f"not auditable (parts not printed): {', '.join(skipped)}")
+    for f in findings:
+        print("  " + f.render())
+    print(f"{len(findings)} inconsistenc{'y' if len(findings) == 1 else 'ies'}")
+    return 1 if findings else 0
+
+
 def _cmd_setup(args: argparse.Namespace) -> int:
     from dagster_project.manifest import ensure_manifest
 
@@ -90,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--snapshot", type=_date, default=None, help="default: the latest in marts.fct_metrics")
     c.add_argument("--docs", default=None, help="data docs directory (default: <warehouse>.docs/)")
     c.set_defaults(func=_cmd_check)
+
+    a = sub.add_parser("audit", help="check the arithmetic of a printed bulletin's tables (tNN.csv); exit 1 on findings")
+    a.add_argument("dir", help="folder of tNN.csv files as printed")
+    a.set_defaults(func=_cmd_audit)
 
     s = sub.add_parser("setup", help="prepare the dbt manifest that Dagster loads")
     s.set_defaults(func=_cmd_setup)
