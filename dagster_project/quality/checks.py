@@ -18,6 +18,7 @@ ERROR = "ERROR"
 WARN = "WARN"
 
 # Ratios that may exceed 1 (CONTRACT §5).
+EVENT_KEYS = {"cases": "case_id", "evaluations": "eval_id", "tickets": "ticket_id"}
 UNBOUNDED = {"t11_cases_per_capita", "t14_active_eval_rate", "t15_active_eval_rate", "t18_target_completion"}
 TOL = 1e-12
 VOLUME_DROP_ENV = "ZWFW_VOLUME_DROP"  # fraction; default 0.5
@@ -202,21 +203,50 @@ def cross_table_checks(ctx: CheckContext) -> list[Check]:
 
     add("x_t10_items_vs_t14", "t10 items = t14_item_coverage denominators", ["t10_items", "t14_item_coverage"], t10_t14, 14)
 
+    # Departments on some roster of tables 10/11 and 14/15: provincial departments with a
+    # published item (CONTRACT §5 rosters) and every city or county department (each is in a
+    # city_total or a direct_county unit). Re-derived from staging, not from the marts' own scopes.
+    rostered = """
+        select d.dept_id from staging.stg_departments d
+        where d.region_code not in (select region_code from staging.stg_regions where level = 'province')
+           or d.dept_id in (select dept_id from staging.stg_service_items where published)"""
+    ytd = ("make_timestamp(year(?::date),1,1,0,0,0)", "?::date + interval 1 day")
+
+    def _totals(code: str, scopes: list[str]) -> float:
+        x = _metric(m, code)
+        return float(x[(x.unit_code == "TOTAL") & x.scope.isin(scopes)].value.sum()
+                     if code.endswith("active_evals") else
+                     x[(x.unit_code == "TOTAL") & x.scope.isin(scopes)].denominator.sum())
+
     def cases_ytd():
-        t10 = _metric(m, "t10_online_acceptance")
-        t11 = _metric(m, "t11_online_acceptance")
-        used = (t10[t10.unit_code == "TOTAL"].denominator.sum()
-                + t11[(t11.unit_code == "TOTAL") & t11.scope.isin(["city_total", "direct_county"])].denominator.sum())
+        used = _totals("t10_online_acceptance", ["province_dept"]) + _totals(
+            "t11_online_acceptance", ["city_total", "direct_county"])
         loaded = con.execute(
-            "select count(*) from staging.stg_cases where accepted_at >= make_timestamp(year(?::date),1,1,0,0,0) "
-            "and accepted_at < ?::date + interval 1 day", [snap, snap]).fetchone()[0]
-        if used > loaded:
+            f"select count(*) from staging.stg_cases where dept_id in ({rostered}) "
+            f"and accepted_at >= {ytd[0]} and accepted_at < {ytd[1]}", [snap, snap]).fetchone()[0]
+        if not _close(used, loaded):
             return [("YTD cases", "TOTAL", "合计", used, loaded,
-                     f"cases behind t10+t11 = {_num(used)} > YTD cases loaded in staging.stg_cases = {loaded}")]
+                     f"YTD cases behind t10 + t11 合计 = {_num(used)} ≠ YTD cases loaded of their departments "
+                     f"in staging.stg_cases = {loaded}")]
         return []
 
-    add("x_ytd_cases_le_loaded", "YTD cases behind t10 + t11 ≤ YTD cases loaded",
+    add("x_ytd_cases_eq_loaded", "YTD cases behind t10 + t11 = YTD cases loaded of their departments",
         ["t10_online_acceptance", "t11_online_acceptance"], cases_ytd, 10)
+
+    def active_evals_ytd():
+        used = _totals("t14_active_evals", ["province_dept"]) + _totals(
+            "t15_active_evals", ["city_total", "direct_county"])
+        loaded = con.execute(
+            f"select count(*) from staging.stg_evaluations where source = 'active' and dept_id in ({rostered}) "
+            f"and evaluated_at >= {ytd[0]} and evaluated_at < {ytd[1]}", [snap, snap]).fetchone()[0]
+        if not _close(used, loaded):
+            return [("YTD active evaluations", "TOTAL", "合计", used, loaded,
+                     f"t14 + t15 active evaluations 合计 = {_num(used)} ≠ YTD active evaluations loaded of their "
+                     f"departments in staging.stg_evaluations = {loaded}")]
+        return []
+
+    add("x_active_evals_eq_loaded", "t14 + t15 active evaluations = YTD active evaluations loaded of their departments",
+        ["t14_active_evals", "t15_active_evals"], active_evals_ytd, 14)
 
     def t07_registry():
         tot = _metric(m, "t07_departments", "city_area")
@@ -265,6 +295,19 @@ def raw_checks(ctx: CheckContext) -> list[Check]:
     out.append(Check("raw_rejected_eq_rows_in_rejects", "raw", ERROR, _df(b, lambda r:
         f"{r.source} file {r.file}: load_files says rejected {r.rows_rejected} but raw.rejects holds {r.in_rejects}"),
         "rows_rejected = rows in raw.rejects for the file"))
+    merged = []
+    for source, key in EVENT_KEYS.items():
+        if source not in tables:
+            continue
+        n_stg, n_ids = con.execute(
+            f'select (select count(*) from staging."stg_{source}"), '
+            f'(select count(distinct {key}) from raw."{source}" where snapshot_date <= ?)', [snap]).fetchone()
+        if n_stg != n_ids:
+            merged.append({"source": source, "merged_rows": n_stg, "distinct_ids": n_ids})
+    b = pd.DataFrame(merged, columns=["source", "merged_rows", "distinct_ids"])
+    out.append(Check("raw_merged_events_eq_distinct_ids", "raw", ERROR, _df(b, lambda r:
+        f"{r.source}: staging.stg_{r.source} holds {r.merged_rows} rows but {r.distinct_ids} distinct ids were "
+        f"delivered up to {snap}"), "merged event rows = distinct ids delivered so far (cases, evaluations, tickets)"))
     return out
 
 

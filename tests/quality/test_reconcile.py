@@ -95,6 +95,45 @@ def test_rows_lost_between_read_and_load(small_warehouse, tmp_path):
     assert "regions" in msg and file in msg and "lost 3" in msg
 
 
+def test_evaluations_lost_after_the_marts_break_the_cross_table_count(small_warehouse, tmp_path):
+    # Active YTD evaluations vanish from raw (and so from staging) but the marts still count them.
+    wh = _corrupt(small_warehouse, tmp_path,
+                  "delete from raw.evaluations where rowid in (select rowid from raw.evaluations "
+                  "where source = 'active' and year(evaluated_at) = 2020 limit 4)")
+    ok, text, outcomes = check_warehouse(wh)
+    assert not ok
+    f = _failed(outcomes)
+    assert "x_active_evals_eq_loaded" in f, text
+    msg = f["x_active_evals_eq_loaded"].messages[0]
+    assert "合计" in msg and "≠" in msg and "t14 + t15" in msg
+
+
+def test_cases_lost_after_the_marts_break_the_ytd_case_count(small_warehouse, tmp_path):
+    wh = _corrupt(small_warehouse, tmp_path,
+                  "delete from raw.cases where rowid in (select rowid from raw.cases where year(accepted_at) = 2020 limit 2)")
+    ok, text, outcomes = check_warehouse(wh)
+    f = _failed(outcomes)
+    assert "x_ytd_cases_eq_loaded" in f, text
+    assert "t10 + t11" in f["x_ytd_cases_eq_loaded"].messages[0]
+
+
+def test_merge_that_keeps_two_versions_of_an_id(small_warehouse, tmp_path):
+    # A staging merge that no longer collapses versions: three tickets appear twice.
+    wh = _corrupt(small_warehouse, tmp_path,
+                  "create table staging.t_copy as select * from staging.stg_tickets",
+                  "create or replace view staging.stg_tickets as select * from staging.t_copy "
+                  "union all (select * from staging.t_copy order by ticket_id limit 3)")
+    ok, text, outcomes = check_warehouse(wh)
+    assert not ok
+    f = _failed(outcomes)
+    assert "raw_merged_events_eq_distinct_ids" in f, text
+    msg = f["raw_merged_events_eq_distinct_ids"].messages[0]
+    con = duckdb.connect(str(small_warehouse), read_only=True)
+    n = con.execute("select count(distinct ticket_id) from raw.tickets").fetchone()[0]
+    con.close()
+    assert f"holds {n + 3} rows but {n} distinct ids" in msg and "tickets" in msg
+
+
 def test_missing_reference_source(small_warehouse, tmp_path):
     wh = _corrupt(small_warehouse, tmp_path, "delete from raw.load_files where source='license_types'")
     ok, text, outcomes = check_warehouse(wh)
