@@ -18,15 +18,22 @@ def _date(text: str) -> dt.date:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from dagster_project.generate import generate_snapshot
-
     started = time.monotonic()
-    res = generate_snapshot(
-        Path(args.out), args.snapshot, seed=args.seed, scale=args.scale, delta_days=args.delta_days
-    )
+    if args.world == "calibrated":
+        from dagster_project.generate.calibrated import DEFAULT_SCALE, generate_calibrated
+
+        scale = DEFAULT_SCALE if args.scale is None else args.scale
+        res = generate_calibrated(Path(args.out), args.snapshot, scale=scale, seed=args.seed,
+                                  delta_days=args.delta_days)
+    else:
+        from dagster_project.generate import generate_snapshot
+
+        scale = 1.0 if args.scale is None else args.scale
+        res = generate_snapshot(Path(args.out), args.snapshot, seed=args.seed, scale=scale,
+                                delta_days=args.delta_days)
     total = sum(res.rows.values())
     bad = sum(res.bad_rows.values())
-    print(f"generated {res.snapshot_dir}: {total} rows in {len(res.rows)} sources "
+    print(f"generated {res.snapshot_dir} ({args.world} world, scale {scale:g}): {total} rows in {len(res.rows)} sources "
           f"({bad} deliberately bad) in {time.monotonic() - started:.1f}s")
     for source, n in sorted(res.rows.items()):
         print(f"  {source:<20}{n:>12}")
@@ -86,7 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", required=True, help="landing zone; files go to OUT/<snapshot>/")
     g.add_argument("--snapshot", required=True, type=_date)
     g.add_argument("--seed", type=int, default=20201225)
-    g.add_argument("--scale", type=float, default=1.0, help="multiplies event volumes")
+    g.add_argument("--world", choices=("calibrated", "sample"), default="calibrated",
+                   help="calibrated: the real 2020-12-25 bulletin rebuilt from records (docs/CALIBRATION.md); "
+                        "sample: a smaller random world, for quick tests")
+    g.add_argument("--scale", type=float, default=None,
+                   help="event volumes: calibrated, a fraction of full size (1 = the real province; default "
+                        "0.003); sample, a multiplier (default 1)")
     g.add_argument("--delta-days", type=int, default=None,
                    help="deliver only event versions updated in the last N days (default: the whole year so far)")
     g.set_defaults(func=_cmd_generate)

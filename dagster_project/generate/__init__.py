@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,14 +63,37 @@ def _clear(snapshot_dir: Path) -> None:
 
 def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 20201225, scale: float = 1.0,
                       delta_days: int | None = None) -> GenerateResult:
+    """The random sample world (`zwfw generate --world sample`): plausible, not calibrated."""
     if scale < 0:
         raise ValueError("scale must be ≥ 0")
     start, end = delivery_window(snapshot_date, delta_days)
     world = build_world(seed)
+    ev = events(world, scale, start, end)
+    county_dept = next(d for d in world.depts if d.level == "county" and d.kind == "nr")
+    n = ev["cases"].num_rows
+    return write_delivery(
+        Path(out_dir), snapshot_date, delta_days, seed, world.tables,
+        [("cases", ev["cases"]), ("evaluations", ev["evaluations"])], ev["tickets"],
+        county_dept_id=county_dept.dept_id, county_uscc=county_dept.uscc, county_region=county_dept.region,
+        csv_part_rows=max(n // 3, 1), parquet_part_rows=max(n - 2 * (n // 3), 1),
+        eval_part_rows=max(ev["evaluations"].num_rows, 1))
+
+
+def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None, seed: int,
+                   ref: dict[str, pa.Table], event_batches: Iterable[tuple[str, pa.Table]], tickets: pa.Table, *,
+                   county_dept_id: str, county_uscc: str, county_region: str,
+                   csv_part_rows: int = 200_000, parquet_part_rows: int = 2_000_000,
+                   eval_part_rows: int = 2_000_000) -> GenerateResult:
+    """Write one delivery in CONTRACT §2's layout and formats, with the deliberately bad rows.
+
+    Shared by both worlds so that the formats (encodings, XLSX cells, spellings) and the bad rows
+    that exercise the rejects are the same. Cases and evaluations arrive as a stream of batches
+    and are written in parts (two CSV parts, then Parquet) without holding them all in memory.
+    """
+    start, end = delivery_window(snapshot_date, delta_days)
     snap_dir = Path(out_dir) / snapshot_date.isoformat()
     snap_dir.mkdir(parents=True, exist_ok=True)
     _clear(snap_dir)
-    ev = events(world, scale, start, end)
     rng = rng_for(seed, 500, snapshot_date.toordinal(), delta_days or 0)
     created = dt.datetime.combine(snapshot_date, dt.time(18, 0))
     end_ts = pa.scalar(end, type=pa.timestamp("s"))
@@ -86,9 +110,7 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
         bad[source] += n_bad
         files.append(path)
 
-    t = world.tables
-    depts = world.depts
-    county_dept = next(d for d in depts if d.level == "county" and d.kind == "nr")
+    t = ref
 
     # regions: UTF-8; population: UTF-8 with BOM; departments: GB18030 as Excel on Chinese Windows
     put("regions", W.as_text(t["regions"]), snap_dir / "regions.csv", W.write_csv)
@@ -99,7 +121,7 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
     # e_seals: XLSX with datetime cells; seals made after the snapshot do not exist yet
     seals = t["e_seals"].filter(pc.less_equal(t["e_seals"]["created_at"], end_ts))
     dup = seals.slice(seals.num_rows // 2, 1).to_pylist()[0]
-    dup.update(dept_id=county_dept.dept_id, uscc=county_dept.uscc)  # duplicate seal_id
+    dup.update(dept_id=county_dept_id, uscc=county_uscc)  # duplicate seal_id
     seals = W.with_rows(seals, [dup], seals.num_rows - 3)
     put("e_seals", seals, snap_dir / "e_seals.xlsx", W.write_xlsx, n_bad=1, created=created)
 
@@ -109,13 +131,13 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
     put("service_items", items.filter(prov), snap_dir / "service_items" / "province.xlsx", W.write_xlsx,
         created=created)
     local = W.as_text(items.filter(pc.invert(prov)), bools="Y")
-    base = f"{county_dept.region}XK{county_dept.dept_id[-3:]}"
+    base = f"{county_region}XK{county_dept_id[-3:]}"
     bad_items = [
-        {"item_code": base + "9001", "item_name": "建设用地规划许可（补办）", "dept_id": county_dept.dept_id,
+        {"item_code": base + "9001", "item_name": "建设用地规划许可（补办）", "dept_id": county_dept_id,
          "item_type": "行政许可", "published": "待定", "handling_type": "承诺件", "zero_visit": "Y",
          "legal_limit_days": "20", "promised_limit_days": "10", "result_spec": "准予行政许可决定书",
          "unified_acceptance": "N"},  # bad boolean
-        {"item_code": base + "9002", "item_name": "建设工程规划许可（临时建设）", "dept_id": county_dept.dept_id,
+        {"item_code": base + "9002", "item_name": "建设工程规划许可（临时建设）", "dept_id": county_dept_id,
          "item_type": "行政许可", "published": "Y", "handling_type": "承诺件", "zero_visit": "N",
          "legal_limit_days": "10", "promised_limit_days": "20", "result_spec": "准予行政许可决定书",
          "unified_acceptance": "Y"},  # promised > legal
@@ -128,7 +150,7 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
     # licence list and counts
     put("license_types", W.as_text(t["license_types"]), snap_dir / "license_types.csv", W.write_csv)
     stats = W.as_text(t["license_stats"])
-    stats = W.with_rows(stats, [{"type_code": "DZZZ41C01", "issuer_dept_id": county_dept.dept_id,
+    stats = W.with_rows(stats, [{"type_code": "DZZZ41C01", "issuer_dept_id": county_dept_id,
                                  "issued_count": "12", "sealed_count": "5", "conformant_count": "8"}],
                         stats.num_rows - 2)  # conformant > sealed
     put("license_stats", stats, snap_dir / "license_stats.csv", W.write_csv, n_bad=1)
@@ -142,13 +164,11 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
     branch = t["branch_hall_items"].filter(pc.less_equal(t["branch_hall_items"]["online_at"], end_ts))
     put("branch_hall_items", W.as_text(branch, bools="是"), snap_dir / "branch_hall_items.csv", W.write_csv)
 
-    # --- events ---
-    cases = ev["cases"]
-    n = cases.num_rows
-    cut = [0, n // 3, 2 * n // 3, n]
+    # --- events: cases and evaluations in parts, as they stream in ---
+    first_item, first_dept = items["item_code"][0].as_py(), items["dept_id"][0].as_py()
     case_bad = [
-        {"case_id": f"C{snapshot_date:%Y%m}{tag}1", "item_code": items["item_code"][0].as_py(),
-         "dept_id": items["dept_id"][0].as_py(), "channel": "wechat", "accepted_at": f"{noon:%Y-%m-%d %H:%M:%S}",
+        {"case_id": f"C{snapshot_date:%Y%m}{tag}1", "item_code": first_item,
+         "dept_id": first_dept, "channel": "wechat", "accepted_at": f"{noon:%Y-%m-%d %H:%M:%S}",
          "completed_at": "", "qc_passed": "TRUE", "applicant_id": "410102198001010011",
          "applicant_name": "张三", "applicant_phone": "13800000000",
          "updated_at": f"{noon:%Y-%m-%d %H:%M:%S}"},  # unknown enum value
@@ -158,28 +178,40 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
          "applicant_name": "李四", "applicant_phone": "13900000000",
          "updated_at": f"{noon:%Y/%m/%d %H:%M:%S}"},  # missing required value
     ]
-    part0 = W.with_rows(W.as_text(cases.slice(cut[0], cut[1] - cut[0]), bools="TRUE"), case_bad[:1],
-                        (cut[1] - cut[0]) // 2)
-    part1 = W.with_rows(W.as_text(cases.slice(cut[1], cut[2] - cut[1]), bools="是", ts_style="slash"),
-                        case_bad[1:], (cut[2] - cut[1]) // 2)
-    put("cases", part0, snap_dir / "cases" / "part-000.csv", W.write_csv, n_bad=1)
-    put("cases", part1, snap_dir / "cases" / "part-001.csv", W.write_csv, n_bad=1)
-    put("cases", cases.slice(cut[2]), snap_dir / "cases" / "part-002.parquet", W.write_parquet)
-
-    evals = ev["evaluations"]
-    some = evals.slice(0, 1).to_pylist()[0] if evals.num_rows else {
-        "item_code": items["item_code"][0].as_py(), "dept_id": items["dept_id"][0].as_py()}
-    eval_bad = [
+    eval_bad_rows = lambda some: [  # noqa: E731
         {**some, "eval_id": f"E{snapshot_date:%Y%m}{tag}1", "case_id": None, "source": "active", "rating": 7,
          "evaluated_at": noon, "rectify_due_at": None, "rectified_at": None, "updated_at": noon},  # rating 7
         {**some, "eval_id": f"E{snapshot_date:%Y%m}{tag}2", "case_id": None, "source": "active", "rating": 1,
          "evaluated_at": noon, "rectify_due_at": None, "rectified_at": None, "comment": "办理太慢",
          "updated_at": noon},  # 差评 without rectify_due_at
     ]
-    evals = W.with_rows(evals, eval_bad, evals.num_rows // 2)
-    put("evaluations", evals, snap_dir / "evaluations.parquet", W.write_parquet, n_bad=2)
 
-    tickets = ev["tickets"]
+    def write_case_part(k: int, part: pa.Table) -> None:
+        if k == 0:
+            txt = W.with_rows(W.as_text(part, bools="TRUE"), case_bad[:1], part.num_rows // 2)
+            put("cases", txt, snap_dir / "cases" / "part-000.csv", W.write_csv, n_bad=1)
+        elif k == 1:
+            txt = W.with_rows(W.as_text(part, bools="是", ts_style="slash"), case_bad[1:], part.num_rows // 2)
+            put("cases", txt, snap_dir / "cases" / "part-001.csv", W.write_csv, n_bad=1)
+        else:
+            put("cases", part, snap_dir / "cases" / f"part-{k:03d}.parquet", W.write_parquet)
+
+    def write_eval_part(k: int, part: pa.Table) -> None:
+        n_bad = 0
+        if k == 0:
+            some = part.slice(0, 1).to_pylist()[0] if part.num_rows else {"item_code": first_item,
+                                                                           "dept_id": first_dept}
+            part = W.with_rows(part, eval_bad_rows(some), part.num_rows // 2)
+            n_bad = 2
+        put("evaluations", part, snap_dir / "evaluations" / f"part-{k:03d}.parquet", W.write_parquet, n_bad=n_bad)
+
+    case_parts = _Parts(lambda k: csv_part_rows if k < 2 else parquet_part_rows, write_case_part)
+    eval_parts = _Parts(lambda k: eval_part_rows, write_eval_part)
+    for kind, batch in event_batches:
+        (case_parts if kind == "cases" else eval_parts).add(batch)
+    case_parts.close(at_least=2)  # the two CSV parts carry the bad case rows: always written
+    eval_parts.close(at_least=1)
+
     k = tickets.num_rows
     style = rng.choice(len(_TICKET_STYLES), k, p=_TICKET_STYLE_P)
     tickets = W.as_text(W.mixed_ts(tickets, ["received_at", "due_at", "closed_at", "updated_at"], style,
@@ -194,7 +226,7 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
         tickets = tickets.set_column(j, "requester_phone",
                                      pc.if_else(pa.array(fw), W.fullwidth_digits(phone), phone))
     ticket_bad = [
-        {"ticket_id": f"T{snapshot_date:%Y%m}{tag}1", "kind": "complaint", "dept_id": county_dept.dept_id,
+        {"ticket_id": f"T{snapshot_date:%Y%m}{tag}1", "kind": "complaint", "dept_id": county_dept_id,
          "received_at": f"{snapshot_date.year}-02-30 10:15", "due_at": f"{noon:%Y-%m-%d %H:%M}",
          "closed_at": "", "requester_name": "王五", "requester_phone": "13700000000",
          "updated_at": f"{noon:%Y-%m-%d %H:%M}"},  # bad date
@@ -209,3 +241,36 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
     rows = {s.name: rows.get(s.name, 0) for s in SOURCES}
     return GenerateResult(snapshot_dir=snap_dir, rows=rows, bad_rows=bad, files=files, window=(start, end))
 
+
+class _Parts:
+    """Re-chunk a stream of batches into parts of a given size and write each as it fills."""
+
+    def __init__(self, size_of, write) -> None:
+        self.size_of, self.write = size_of, write
+        self.buf: list[pa.Table] = []
+        self.n = 0
+        self.k = 0
+        self.schema: pa.Schema | None = None
+
+    def add(self, batch: pa.Table) -> None:
+        self.schema = self.schema or batch.schema
+        while batch.num_rows:
+            room = self.size_of(self.k) - self.n
+            take = batch.slice(0, room)
+            self.buf.append(take)
+            self.n += take.num_rows
+            batch = batch.slice(take.num_rows)
+            if self.n >= self.size_of(self.k):
+                self._flush()
+
+    def _flush(self) -> None:
+        self.write(self.k, pa.concat_tables(self.buf).combine_chunks())
+        self.buf, self.n = [], 0
+        self.k += 1
+
+    def close(self, at_least: int = 0) -> None:
+        if self.n:
+            self._flush()
+        while self.k < at_least and self.schema is not None:  # empty parts still carry the bad rows
+            self.write(self.k, self.schema.empty_table())
+            self.k += 1

@@ -30,7 +30,7 @@ EXPECTED_FILES = {
     "service_items": ["service_items/local.csv", "service_items/province.xlsx"],
     "item_steps": ["item_steps.parquet"],
     "cases": ["cases/part-000.csv", "cases/part-001.csv", "cases/part-002.parquet"],
-    "evaluations": ["evaluations.parquet"],
+    "evaluations": ["evaluations/part-000.parquet"],
     "tickets": ["tickets.csv"],
     "license_types": ["license_types.csv"],
     "license_stats": ["license_stats.csv"],
@@ -314,7 +314,7 @@ def test_events_content(snap):
         assert c["updated_at"] == (c["completed_at"] or c["accepted_at"])
     head = read_csv(snap / "cases" / "part-000.csv")
     assert min(r["accepted_at"] for r in head if r["accepted_at"]) < "2020-01-01"  # December backfill, outside YTD
-    ev = pq.read_table(snap / "evaluations.parquet").to_pylist()
+    ev = pq.read_table(snap / "evaluations" / "part-000.parquet").to_pylist()
     assert {e["source"] for e in ev} == {"active", "default"}
     assert any(e["case_id"] is None for e in ev) and any((e["case_id"] or "").startswith("ZW") for e in ev)
     bad = [e for e in ev if e["source"] == "active" and e["rating"] <= 2 and e["rectify_due_at"]]
@@ -333,7 +333,7 @@ def test_deliberately_bad_rows(sample):
     assert any(r["published"] == "待定" for r in read_csv(snap / "service_items" / "local.csv"))
     seal_ids = [s["seal_id"] for s in read_xlsx(snap / "e_seals.xlsx")]
     assert len(seal_ids) - len(set(seal_ids)) == 1
-    assert any(e["rating"] == 7 for e in pq.read_table(snap / "evaluations.parquet").to_pylist())
+    assert any(e["rating"] == 7 for e in pq.read_table(snap / "evaluations" / "part-000.parquet").to_pylist())
     assert any(t["dept_id"] == "D000000000" for t in read_csv(snap / "tickets.csv"))
 
 

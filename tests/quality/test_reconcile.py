@@ -21,7 +21,8 @@ def small_warehouse(tmp_path_factory) -> Path:
     """`zwfw generate --scale 0.1` + `zwfw run`, once per module."""
     d = tmp_path_factory.mktemp("wh")
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    subprocess.run([ZWFW, "generate", "--out", str(d / "raw"), "--snapshot", "2020-12-25", "--scale", "0.1"],
+    subprocess.run([ZWFW, "generate", "--world", "sample", "--out", str(d / "raw"), "--snapshot", "2020-12-25",
+                    "--scale", "0.1"],
                    check=True, env=env, capture_output=True)
     wh = d / "wh.duckdb"
     r = subprocess.run([ZWFW, "run", "--raw-dir", str(d / "raw"), "--snapshot", "2020-12-25", "--warehouse", str(wh)],
