@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bootstrap and run the project with nothing but Python 3.11 installed.
 
-    python3 dev.py demo    # set up, generate the sample snapshot, build the warehouse
+    python3 dev.py demo    # set up, generate the sample snapshot, build the warehouse and the bulletin
     python3 dev.py test    # set up, run every test
 
 Set-up is idempotent: a virtualenv in .venv, the pinned dependencies (constraints.txt), the
@@ -58,6 +58,9 @@ def demo() -> None:
     sh(str(BIN / "zwfw"), "generate", "--out", "raw", "--snapshot", SAMPLE_SNAPSHOT)
     sh(str(BIN / "zwfw"), "run", "--raw-dir", "raw", "--snapshot", SAMPLE_SNAPSHOT,
        "--warehouse", "warehouse/zwfw.duckdb")
+    report = Path(os.environ.get("ZWFW_REPORT_DIR") or ROOT / "warehouse" / "report") / SAMPLE_SNAPSHOT
+    print(f"\nThe bulletin (open the HTML in a browser; it prints to A4):\n"
+          f"  {report / 'bulletin.html'}\n  {report / 'bulletin.xlsx'}")
 
 
 def test(extra: list[str]) -> None:

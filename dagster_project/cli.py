@@ -76,6 +76,21 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from dagster_project.report import ReportError, default_out_dir, read_marts, render_report
+
+    warehouse = Path(args.warehouse)
+    try:
+        snapshot = args.snapshot or read_marts(warehouse).snapshot
+        out = Path(args.out) if args.out else default_out_dir(warehouse, snapshot)
+        files = render_report(warehouse, snapshot, out, issued=args.issued)
+    except ReportError as exc:
+        print(f"zwfw report: {exc}", file=sys.stderr)
+        return 2
+    print(files.render())
+    return 0
+
+
 def _cmd_setup(args: argparse.Namespace) -> int:
     from dagster_project.manifest import ensure_manifest
 
@@ -119,6 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="check the arithmetic of a printed bulletin's tables (tNN.csv); exit 1 on findings")
     a.add_argument("dir", help="folder of tNN.csv files as printed")
     a.set_defaults(func=_cmd_audit)
+
+    rp = sub.add_parser("report", help="render one snapshot's bulletin as HTML (prints to A4) and XLSX")
+    rp.add_argument("--warehouse", required=True, help="a built warehouse (opened read-only)")
+    rp.add_argument("--snapshot", type=_date, default=None, help="default: the latest in marts.fct_metrics")
+    rp.add_argument("--out", default=None,
+                    help="folder for bulletin.html and bulletin.xlsx (default: <warehouse dir>/report/<snapshot>/)")
+    rp.add_argument("--issued", type=_date, default=None, help="date in the title block (default: the snapshot)")
+    rp.set_defaults(func=_cmd_report)
 
     s = sub.add_parser("setup", help="prepare the dbt manifest that Dagster loads")
     s.set_defaults(func=_cmd_setup)

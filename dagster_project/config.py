@@ -20,6 +20,7 @@ DEFAULT_RAW_DIR = PROJECT_ROOT / "raw"
 WAREHOUSE_ENV = "ZWFW_WAREHOUSE"
 RAW_DIR_ENV = "ZWFW_RAW_DIR"
 PII_KEY_ENV = "ZWFW_PII_KEY"
+REPORT_DIR_ENV = "ZWFW_REPORT_DIR"
 
 # Only for development and the sample data: real deployments set ZWFW_PII_KEY.
 DEV_PII_KEY = "zwfw-development-key-not-secret"
@@ -31,6 +32,14 @@ def warehouse_path() -> Path:
 
 def raw_dir() -> Path:
     return Path(os.environ.get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).resolve()
+
+
+def report_dir(warehouse: Path | None = None) -> Path:
+    """Where bulletins go (one folder per snapshot): `ZWFW_REPORT_DIR`, else `report/` beside the warehouse."""
+    env = os.environ.get(REPORT_DIR_ENV)
+    if env:
+        return Path(env).resolve()
+    return (warehouse or warehouse_path()).resolve().parent / "report"
 
 
 def pii_key() -> str:

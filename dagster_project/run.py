@@ -36,6 +36,7 @@ class RunSummary:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    bulletin: list[str] = field(default_factory=list)  # the HTML and XLSX the report asset wrote
 
     def render(self) -> str:
         lines = [f"snapshot {self.snapshot.isoformat()}: {'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s"]
@@ -52,6 +53,8 @@ class RunSummary:
             lines.append(f"    failed step: {s}")
         if self.published:
             lines.append(f"  published warehouse: {self.warehouse}")
+            for path in self.bulletin:
+                lines.append(f"  bulletin: {path}")
         else:
             lines.append(f"  NOT published; {self.warehouse} is unchanged")
         return "\n".join(lines)
@@ -92,6 +95,7 @@ def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path) -> RunSummar
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     ensure_manifest()
 
+    from dagster_project.assets.report import BULLETIN_REPORT
     from dagster_project.definitions import defs
     from dagster_project.jobs import WEEKLY_JOB_NAME
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
@@ -103,7 +107,11 @@ def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path) -> RunSummar
             instance=instance, partition_key=key, raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
-        materialized = [e.asset_key for e in result.get_asset_materialization_events()]
+        materializations = [e.step_materialization_data.materialization
+                            for e in result.get_asset_materialization_events()]
+        materialized = [m.asset_key for m in materializations]
+        bulletin = [str(m.metadata[k].value) for m in materializations if m.asset_key == BULLETIN_REPORT
+                    for k in ("html", "xlsx") if k in m.metadata]
         checks = list(result.get_asset_check_evaluations())
         failed_steps = [e.step_key or "" for e in result.all_events if e.is_step_failure]
 
@@ -113,10 +121,11 @@ def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path) -> RunSummar
         success=result.success and not any(_blocking_failure(c) for c in checks),
         published=False,
         seconds=0.0,
-        models_built=sum(1 for k in materialized if k.path[0] != "raw"),
+        models_built=sum(1 for k in materialized if k.path[0] != "raw" and k != BULLETIN_REPORT),
         checks_passed=sum(1 for c in checks if c.passed),
         checks_failed=[f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if _blocking_failure(c)],
         failed_steps=failed_steps,
+        bulletin=bulletin,
     )
     if build.exists():
         summary.sources = _source_counts(build, snapshot)

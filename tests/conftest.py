@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,3 +19,27 @@ def dbt_manifest():
     from dagster_project.manifest import ensure_manifest
 
     return ensure_manifest()
+
+
+def _zwfw(*args: str) -> subprocess.CompletedProcess:
+    zwfw = str(Path(sys.executable).with_name("zwfw"))
+    env = {k: v for k, v in os.environ.items() if k != "ZWFW_REPORT_DIR"}  # reports beside the warehouse
+    proc = subprocess.run([zwfw, *args], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise AssertionError(f"zwfw {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def weekly_warehouse(tmp_path_factory, dbt_manifest):
+    """Two consecutive weekly snapshots into one warehouse, as a user runs them: a backfill
+    (2020-12-18), then a 7-day delta (2020-12-25). Built once per session (each `zwfw run` takes
+    most of a minute on two cores) for the end-to-end and the report tests."""
+    root = tmp_path_factory.mktemp("e2e")
+    raw, warehouse = root / "raw", root / "wh" / "zwfw.duckdb"
+    _zwfw("generate", "--world", "sample", "--out", str(raw), "--snapshot", "2020-12-18", "--scale", "0.2")
+    _zwfw("generate", "--world", "sample", "--out", str(raw), "--snapshot", "2020-12-25", "--scale", "0.2",
+          "--delta-days", "7")
+    first = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-18", "--warehouse", str(warehouse))
+    second = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25", "--warehouse", str(warehouse))
+    return {"raw": raw, "warehouse": warehouse, "first": first, "second": second}

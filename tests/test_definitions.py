@@ -52,3 +52,22 @@ def test_weekly_schedule_fires_friday_evening_shanghai(defs):
 def test_dbt_tests_surface_as_asset_checks(defs):
     checks = list(defs.resolve_asset_graph().asset_check_keys)
     assert any(c.asset_key.path[-1] == "fct_metrics" for c in checks)
+
+
+def test_bulletin_report_comes_last_after_every_mart_and_the_blocking_checks(defs):
+    from dagster_project.assets.report import BULLETIN_REPORT
+    from dagster_project.report.layout import MARTS
+
+    spec = _specs(defs)[BULLETIN_REPORT]
+    assert spec.group_name == "report"
+    assert spec.partitions_def is not None and spec.partitions_def.name == "snapshot"
+    deps = {d.asset_key for d in spec.deps}
+    assert deps == {dg.AssetKey([m]) for m in (*MARTS, "fct_metrics")}
+    # the reconciliation checks on fct_metrics block what depends on it: a failing one skips the report
+    graph = defs.resolve_asset_graph()
+    gx = [graph.get_check_spec(k) for k in graph.asset_check_keys
+          if k.asset_key == dg.AssetKey(["fct_metrics"]) and k.name.startswith("gx_")]
+    assert gx and all(c.blocking for c in gx)
+    # and the weekly job materializes it
+    job = defs.resolve_job_def("weekly_snapshot")
+    assert BULLETIN_REPORT in job.asset_layer.asset_graph.get_all_asset_keys()

@@ -23,15 +23,10 @@ def zwfw(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, dbt_manifest):
-    """Two consecutive weekly snapshots into one warehouse: a backfill, then a 7-day delta."""
-    root = tmp_path_factory.mktemp("e2e")
-    raw, warehouse = root / "raw", root / "wh" / "zwfw.duckdb"
-    zwfw("generate", "--world", "sample", "--out", str(raw), "--snapshot", "2020-12-18", "--scale", "0.2")
-    zwfw("generate", "--world", "sample", "--out", str(raw), "--snapshot", "2020-12-25", "--scale", "0.2", "--delta-days", "7")
-    first = zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-18", "--warehouse", str(warehouse))
-    second = zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25", "--warehouse", str(warehouse))
-    return {"raw": raw, "warehouse": warehouse, "first": first, "second": second}
+def built(weekly_warehouse):
+    """Two consecutive weekly snapshots into one warehouse: a backfill, then a 7-day delta
+    (built once per session in conftest.py, shared with the report tests)."""
+    return weekly_warehouse
 
 
 def _q(warehouse: Path, sql: str, params=None):

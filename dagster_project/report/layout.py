@@ -1,0 +1,355 @@
+"""The printed bulletin's layout: titles, headings, notes, parts, targets, charts.
+
+Written down once from the 2020-12-25 bulletin (tests/fixtures/bulletin-2020-12-25.txt) so the
+HTML page and the XLSX workbook print the same thing. Figures come from the marts; nothing here
+computes one. Notes whose wording names the year take `{year}` (the snapshot's year).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+SERIES = "河南大数据工作简报"
+TITLE = "一体化政务服务能力提升工作专刊"
+ISSUER = "河南省大数据管理局"
+ISSUER_OFFICE = "河南省大数据管理局办公室"
+REPORT_HEADING = "一体化政务服务能力提升工作情况"
+SEND_TO = "省直各相关单位"
+DISTRIBUTE_TO = "各省辖市、济源示范区、省直管县（市）政府办公室及政务服务和大数据管理局，省大数据管理局各处（中心）。"
+
+# How a column prints. Ratios have `<field>_text` (as printed), `<field>_numerator`,
+# `<field>_denominator` and the unrounded `<field>` in the mart.
+TEXT, COUNT, PERCENT, PERCENT_FLOOR, PER_HEAD = "text", "count", "percent", "percent_floor", "per_head"
+RATIO_KINDS = (PERCENT, PERCENT_FLOOR, PER_HEAD)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A level the bulletin asks units to reach; a unit strictly below it is highlighted."""
+
+    at_least: Fraction
+    label: str  # what a reader is told, e.g. 主动评价覆盖事项率低于20%
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    field: str
+    kind: str
+    group: str | None = None  # upper heading of a two-row header (tables 16, 17)
+    target: Target | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One block of rows: a scope of the mart, printed under its own first-column heading."""
+
+    scope: str
+    unit_heading: str
+    label: str = ""  # names the block in charts and work points when a table has two
+
+
+@dataclass(frozen=True)
+class Chart:
+    field: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    no: int
+    title: str
+    mart: str
+    parts: tuple[Part, ...]
+    columns: tuple[Column, ...]
+    notes: tuple[str, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    has_total: bool = True
+    unit_column: str = "unit_name"
+
+    @property
+    def key(self) -> str:
+        return f"t{self.no:02d}"
+
+    @property
+    def ratio_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.kind in RATIO_KINDS)
+
+
+def _below(percent: int, label: str) -> Target:
+    return Target(Fraction(percent, 100), label)
+
+
+FULL = 100
+PROVINCE_DEPT = (Part("province_dept", "省直部门"),)
+
+
+def city_and_county(city_heading: str = "省辖市") -> tuple[Part, Part]:
+    """Tables 11, 15, 17: cities (with their counties) first, then the direct-admin counties."""
+    return (Part("city_total", city_heading, "省辖市"), Part("direct_county", "省直管县（市）", "省直管县（市）"))
+
+
+PROCESS_NOTE = ("流程内容详实率=本地区市（县）本级已按照最新标准填写办理流程并发布的事项数（最新标准：办理环节、"
+                "办理人、办理时限、环节描述和审查标准、办理结果填写规范且正确）/本地区市（县）本级发布库事项总数×100%。")
+UA_FORMULA = "统一受理事项覆盖度=接入统一受理事项总数/政务服务事项总数×100%。"
+EVAL_NOTES = (
+    "表中单位按照主动评价覆盖事项率排序；",
+    "主动评价率=主动评价总数/办件总数×100%；",
+    "主动评价数据完整性=主动评价关联办件数/评价总数×100%；",
+    "主动评价覆盖事项率=主动评价覆盖事项数/事项总数×100%，按照最新事项发布库数据进行统计；",
+)
+RECTIFY_NOTE = "差评按期整改率=差评按期整改数/（差评总数-差评未超期待整改数）×100%。"
+TICKET_NOTES = (
+    "表中单位按照投诉按期办结率排序；",
+    "按期办结率=按期办结数/（总计收到数-未超期待办结数）×100%。",
+)
+EVAL_COLUMNS_HEAD = (
+    Column("主动评价总数", "active_evals", COUNT),
+    Column("主动评价率", "active_eval_rate", PERCENT),
+    Column("主动评价数据完整性", "eval_completeness", PERCENT),
+    Column("主动评价覆盖事项率", "item_coverage", PERCENT, target=_below(20, "主动评价覆盖事项率低于20%")),
+)
+RECTIFY = Column("差评按期整改率", "rectify_on_time", PERCENT, target=_below(FULL, "差评按期整改率未达到100%"))
+TICKET_COLUMNS = (
+    Column("总计收到", "consult_received", COUNT, group="咨询"),
+    Column("按期办结率", "consult_on_time", PERCENT, group="咨询", target=_below(FULL, "咨询按期办结率未达到100%")),
+    Column("总计收到", "complaint_received", COUNT, group="投诉"),
+    Column("按期办结率", "complaint_on_time", PERCENT, group="投诉", target=_below(FULL, "投诉按期办结率未达到100%")),
+)
+UA_COLUMNS = (
+    Column("政务服务事项总数", "items", COUNT),
+    Column("接入统一受理事项总数", "ua_items", COUNT),
+    Column("统一受理事项覆盖度", "ua_coverage", PERCENT),
+)
+AUTH_COLUMNS = (
+    Column("系统名称", "system_name", TEXT),
+    Column("是否开展对接", "integration_started_text", TEXT),
+    Column("备注", "url", TEXT),
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        1, "省直部门不见面审批、即办件、时限压缩情况统计表", "fct_t01_item_standards", PROVINCE_DEPT,
+        (
+            Column("不见面审批事项占比", "zero_visit_share", PERCENT),
+            Column("行政许可类即办件占比", "instant_share_license", PERCENT),
+            Column("行政许可类时限压缩比例", "time_compression_license", PERCENT),
+        ),
+        notes=(
+            "不见面审批事项占比=不见面审批事项数/发布库事项总数×100%；",
+            "行政许可类即办件占比=行政许可类即办件数/行政许可类事项数×100%；",
+            "行政许可类时限压缩比例=∑（法定办结时限-承诺办结时限）/∑法定办结时限×100%（行政许可类事项）。",
+        ),
+        charts=(Chart("zero_visit_share", "不见面审批事项占比"),),
+    ),
+    TableSpec(
+        2, "省辖市及所辖县（市、区）流程内容详实率情况统计表", "fct_t02_process_completeness",
+        (Part("city_level", "省辖市"),),
+        (
+            Column("市本级流程内容详实率", "level_process_complete", PERCENT),
+            Column("所辖县（市、区）流程内容详实率", "counties_process_complete", PERCENT),
+        ),
+        notes=(PROCESS_NOTE,),
+        charts=(Chart("level_process_complete", "市本级流程内容详实率"),
+                Chart("counties_process_complete", "所辖县（市、区）流程内容详实率")),
+    ),
+    TableSpec(
+        3, "省直管县（市）流程内容详实率情况统计表", "fct_t03_process_completeness",
+        (Part("direct_county", "省直管县（市）"),),
+        (Column("流程内容详实率", "process_complete", PERCENT),),
+        notes=(PROCESS_NOTE,),
+        charts=(Chart("process_complete", "流程内容详实率"),),
+    ),
+    TableSpec(
+        4, "省直部门电子证照制作完成情况统计表", "fct_t04_license_completion",
+        (Part("province_dept", "颁证单位"),),
+        (
+            Column("责任证照种类(种)", "types_responsible", COUNT),
+            Column("加盖电子印章的证照类型数量(种)", "types_sealed", COUNT),
+            Column("依类型完成率", "type_completion", PERCENT, target=_below(FULL, "依类型完成率不足100%")),
+            Column("加盖电子印章的证照数量(个)", "sealed_licenses", COUNT,
+                   target=Target(Fraction(5), "加盖电子印章的证照数量不足5条")),
+        ),
+        notes=("表中单位按照依类型完成率倒序排列；",
+               "依类型完成率=加盖电子印章的证照类型数量/责任证照种类×100%。"),
+        charts=(Chart("type_completion", "依类型完成率"),),
+    ),
+    TableSpec(
+        5, "国家电子证照工程标准省级落实情况统计表", "fct_t05_province_license_standard",
+        (Part("license_type", "工程标准名称"),),
+        (Column("责任部门", "issuer_dept_name", TEXT), Column("标准化制作进展情况", "status", TEXT)),
+        notes=("未制成：尚无加盖电子印章的证照；已制作,但不符合国家工程标准：已加盖电子印章，但均不符合国家电子证照工程标准；"
+               "已制出部分证照：已有符合国家电子证照工程标准的证照。",),
+        has_total=False,
+    ),
+    TableSpec(
+        6, "国家电子证照工程标准市级落实情况统计表", "fct_t06_city_license_standard",
+        (Part("license_type", "工程标准名称"),),
+        (Column("责任部门", "issuer_category", TEXT), Column("标准化制作进展情况", "status", TEXT)),
+        notes=("各市均已制作部分证照：每个省辖市均有符合国家电子证照工程标准的证照；各市均未制出：没有省辖市有；"
+               "部分市已生成部分证照：部分省辖市有。",),
+        has_total=False,
+    ),
+    TableSpec(
+        7, "省辖市电子印章部门覆盖情况统计表", "fct_t07_seal_coverage",
+        (Part("city_area", "省辖市"),),
+        (
+            Column("部门数量", "departments", COUNT),
+            Column("已制章部门数量", "sealed_departments", COUNT),
+            Column("已制电子印章部门覆盖度", "seal_coverage", PERCENT,
+                   target=_below(FULL, "电子印章部门覆盖度未达到100%")),
+        ),
+        notes=(
+            "部门数量为河南政务服务统一用户管理及认证平台上部门数量减去税务部门数量；",
+            "已制章部门数量包含行政区划内省直管县（市）数量；",
+            "已制电子印章部门覆盖度=已制章部门数量/部门数量×100%。",
+        ),
+        charts=(Chart("seal_coverage", "已制电子印章部门覆盖度"),),
+    ),
+    TableSpec(
+        8, "省辖市、省直管县（市）统一受理事项覆盖情况统计表", "fct_t08_unified_acceptance",
+        (Part("city_level", "省辖市", "省辖市"), Part("direct_county", "省直管县（市）", "省直管县（市）")),
+        UA_COLUMNS,
+        notes=("表中省辖市数据不含所辖县（市、区）；", "表中单位按照接入统一受理事项总数排序；", UA_FORMULA),
+        charts=(Chart("ua_coverage", "统一受理事项覆盖度"),),
+    ),
+    TableSpec(
+        9, "省辖市属县（市、区）统一受理事项覆盖情况统计表", "fct_t09_unified_acceptance",
+        (Part("city_counties", "省辖市"),),
+        UA_COLUMNS,
+        notes=("表中单位按照接入统一受理事项总数排序；", UA_FORMULA),
+        charts=(Chart("ua_coverage", "统一受理事项覆盖度"),),
+    ),
+    TableSpec(
+        10, "省直部门办件网上受理率及办件覆盖事项情况统计表", "fct_t10_case_acceptance", PROVINCE_DEPT,
+        (
+            Column("办件网上受理率", "online_acceptance", PERCENT),
+            Column("政务服务事项总数", "items", COUNT),
+            Column("未产生办件的事项数", "items_without_cases", COUNT),
+            Column("未产生办件的行政许可类事项数", "license_items_without_cases", COUNT),
+        ),
+        notes=(
+            "办件网上受理率=省直各部门{year}年以来网络渠道受理的办件数/省直各部门{year}年以来汇聚至省一体化政务服务平台的办件总数×100%；",
+            "未产生办件的事项数=省直各部门事项管理系统发布库中未产生办件的事项项数；",
+            "未产生办件的行政许可类事项数=省直各部门事项管理系统发布库行政许可类事项中未产生办件的事项项数。",
+        ),
+        charts=(Chart("online_acceptance", "办件网上受理率"),),
+    ),
+    TableSpec(
+        11, "省辖市、省直管县（市）办件网上受理率、涉及事项发生率、人均办件量情况统计表", "fct_t11_case_acceptance",
+        city_and_county(),
+        (
+            Column("办件网上受理率", "online_acceptance", PERCENT),
+            Column("办件涉及事项发生率", "item_incidence", PERCENT),
+            Column("行政许可类办件涉及事项发生率", "license_item_incidence", PERCENT),
+            Column("人均办件量（件）", "cases_per_capita", PER_HEAD),
+        ),
+        notes=(
+            "办件网上受理率=本地区{year}年以来网络渠道受理的办件数/本地区{year}年以来汇聚至省一体化政务服务平台的办件总数×100%；",
+            "办件涉及事项发生率=本地区事项管理系统发布库中产生办件的事项项数/本地区事项管理系统发布库事项总项数×100%；",
+            "行政许可类办件涉及事项发生率=本地区事项管理系统发布库行政许可类事项中产生办件的事项项数/本地区事项管理系统发布库行政许可类事项总项数×100%；",
+            "人均办件量=各地{year}年汇聚到省一体化政务服务平台并符合质检规则入库的办件数量/上一年各地常住人口总量。",
+        ),
+        charts=(Chart("online_acceptance", "办件网上受理率"),),
+    ),
+    TableSpec(
+        12, "省直部门未完成统一身份认证情况统计表", "fct_t12_open_auth_systems",
+        (Part("auth_system", "省直部门"),), AUTH_COLUMNS, has_total=False,
+    ),
+    TableSpec(
+        13, "省直管县（市）未完成统一身份认证情况统计表", "fct_t13_open_auth_systems",
+        (Part("auth_system", "所属地区"),), AUTH_COLUMNS, has_total=False,
+    ),
+    TableSpec(
+        14, "省直部门好差评情况统计表", "fct_t14_evaluations", PROVINCE_DEPT,
+        (*EVAL_COLUMNS_HEAD, RECTIFY),
+        notes=(*EVAL_NOTES, RECTIFY_NOTE),
+        charts=(Chart("item_coverage", "主动评价覆盖事项率"),),
+    ),
+    TableSpec(
+        15, "省辖市、省直管县（市）好差评情况统计表", "fct_t15_evaluations",
+        city_and_county("省辖市（含县区）"),
+        (*EVAL_COLUMNS_HEAD, Column("主动评价覆盖部门率", "dept_coverage", PERCENT), RECTIFY),
+        notes=(*EVAL_NOTES, "主动评价覆盖部门率=主动评价覆盖部门数/部门总数×100%；", RECTIFY_NOTE),
+        charts=(Chart("item_coverage", "主动评价覆盖事项率"),),
+    ),
+    TableSpec(
+        16, "省直部门咨询投诉办理情况统计表", "fct_t16_tickets", PROVINCE_DEPT, TICKET_COLUMNS,
+        notes=TICKET_NOTES,
+        charts=(Chart("complaint_on_time", "投诉按期办结率"),),
+    ),
+    TableSpec(
+        17, "省辖市、省直管县（市）咨询投诉办理情况统计表", "fct_t17_tickets", city_and_county(), TICKET_COLUMNS,
+        notes=TICKET_NOTES,
+        charts=(Chart("complaint_on_time", "投诉按期办结率"),),
+    ),
+    TableSpec(
+        18, "省辖市分厅事项接入情况统计表", "fct_t18_branch_halls", (Part("city", "省辖市"),),
+        (
+            Column("分厅事项接入数量(项)", "items", COUNT),
+            Column("目标完成情况", "target_completion", PERCENT_FLOOR,
+                   target=_below(FULL, "分厅事项接入数量未达到目标")),
+            Column("非查询类事项上线数量(项)", "non_query_items", COUNT),
+            Column("非查询类事项占比", "non_query_share", PERCENT_FLOOR),
+        ),
+        notes=(
+            "目标完成情况=分厅事项接入数量/目标事项数量{target_each}×100%，合计为接入数量之和/目标数量之和；",
+            "非查询类事项占比=非查询类事项上线数量/分厅事项接入数量×100%；",
+            "本表百分比取整数部分（不四舍五入）。",
+        ),
+        charts=(Chart("target_completion", "目标完成情况"),),
+    ),
+)
+
+TABLES_BY_NO = {t.no: t for t in TABLES}
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def header_cells(unit_heading: str, columns: list[tuple[str, str | None]]) -> list[HeaderCell]:
+    """序号, the unit heading, then (heading, group) columns; a group spans its columns above them
+    (two header rows, as tables 16 and 17 print), other headings span both rows."""
+    rows = 2 if any(group for _, group in columns) else 1
+    cells = [HeaderCell("序号", 0, 0, rowspan=rows), HeaderCell(unit_heading, 0, 1, rowspan=rows)]
+    col = 2
+    i = 0
+    while i < len(columns):
+        heading, group = columns[i]
+        if group is None:
+            cells.append(HeaderCell(heading, 0, col, rowspan=rows))
+            i, col = i + 1, col + 1
+            continue
+        span = 1
+        while i + span < len(columns) and columns[i + span][1] == group:
+            span += 1
+        cells.append(HeaderCell(group, 0, col, colspan=span))
+        cells.extend(HeaderCell(columns[i + k][0], 1, col + k) for k in range(span))
+        i, col = i + span, col + span
+    return cells
+MARTS = tuple(t.mart for t in TABLES)
+assert [t.no for t in TABLES] == list(range(1, 19))
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How a change against the previous snapshot prints: points for percentages, 件 per head."""
+
+    scale: float
+    decimals: int
+    unit: str          # in a sentence: 较上期提高0.35个百分点
+    column_unit: str   # in a column heading: 按期办结率（百分点）
+
+    def points(self, change: float) -> float:
+        return change * self.scale
+
+
+DELTA_UNITS = {PERCENT: Delta(100, 2, "个百分点", "百分点"), PERCENT_FLOOR: Delta(100, 2, "个百分点", "百分点"),
+               PER_HEAD: Delta(1, 3, "件", "件")}

@@ -1,0 +1,74 @@
+"""Read what the bulletin needs from the warehouse: one snapshot's marts and the previous one's.
+
+The file is opened read-only, everything is read into memory and the connection is closed before
+anything is rendered, so a report never holds the DuckDB file while a build writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.report.layout import MARTS
+
+METRICS = "fct_metrics"
+
+Row = dict[str, object]
+
+
+class ReportError(RuntimeError):
+    """The warehouse cannot give a bulletin (no such snapshot, marts missing)."""
+
+
+@dataclass
+class MartData:
+    snapshot: dt.date
+    previous: dt.date | None
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    previous_rows: dict[str, list[Row]] = field(default_factory=dict)
+
+    def current(self, mart: str) -> list[Row]:
+        return self.rows.get(mart, [])
+
+    def before(self, mart: str) -> list[Row]:
+        return self.previous_rows.get(mart, [])
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, mart: str, snapshot: dt.date) -> list[Row]:
+    cur = con.execute(f"select * from marts.{mart} where snapshot_date = ? order by scope, print_order", [snapshot])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def read_marts(warehouse: Path, snapshot: dt.date | None = None) -> MartData:
+    """`snapshot` None = the latest published; the previous snapshot is the latest one before it."""
+    if not Path(warehouse).exists():
+        raise ReportError(f"no warehouse at {warehouse}")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        present = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        missing = [m for m in (*MARTS, METRICS) if m not in present]
+        if missing:
+            raise ReportError(f"{warehouse}: marts missing ({', '.join(missing)}); build it with `zwfw run`")
+        snapshots = [r[0] for r in con.execute(
+            f"select distinct snapshot_date from marts.{METRICS} order by 1").fetchall()]
+        if not snapshots:
+            raise ReportError(f"{warehouse}: no snapshot published yet")
+        if snapshot is None:
+            snapshot = snapshots[-1]
+        if snapshot not in snapshots:
+            raise ReportError(f"{warehouse}: no snapshot {snapshot.isoformat()} "
+                              f"(published: {', '.join(s.isoformat() for s in snapshots)})")
+        earlier = [s for s in snapshots if s < snapshot]
+        data = MartData(snapshot=snapshot, previous=earlier[-1] if earlier else None)
+        for mart in MARTS:
+            data.rows[mart] = _fetch(con, mart, snapshot)
+            if data.previous is not None:
+                data.previous_rows[mart] = _fetch(con, mart, data.previous)
+    finally:
+        con.close()
+    return data
