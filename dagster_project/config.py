@@ -21,6 +21,11 @@ WAREHOUSE_ENV = "ZWFW_WAREHOUSE"
 RAW_DIR_ENV = "ZWFW_RAW_DIR"
 PII_KEY_ENV = "ZWFW_PII_KEY"
 REPORT_DIR_ENV = "ZWFW_REPORT_DIR"
+INGEST_MEMORY_ENV = "ZWFW_INGEST_MEMORY_LIMIT"
+
+# The in-memory database that stages one source's delivery spills to its private temp dir
+# beyond this (DuckDB's default, 80 % of RAM, leaves no room for dbt or a second process).
+DEFAULT_INGEST_MEMORY_LIMIT = "6GB"
 
 # Only for development and the sample data: real deployments set ZWFW_PII_KEY.
 DEV_PII_KEY = "zwfw-development-key-not-secret"
@@ -40,6 +45,10 @@ def report_dir(warehouse: Path | None = None) -> Path:
     if env:
         return Path(env).resolve()
     return (warehouse or warehouse_path()).resolve().parent / "report"
+
+
+def ingest_memory_limit() -> str:
+    return os.environ.get(INGEST_MEMORY_ENV) or DEFAULT_INGEST_MEMORY_LIMIT
 
 
 def pii_key() -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project import config
 from dagster_project.ingest import pii, validate
 from dagster_project.ingest.errors import IngestError
 from dagster_project.ingest.files import StagedFile, discover, missing_message, read_file
@@ -123,8 +124,10 @@ def ingest_source(
     with tempfile.TemporaryDirectory(prefix="zwfw-ingest-") as tmp:
         con = duckdb.connect(":memory:")
         try:
-            # Spills of the in-memory database (raw values) stay in a private temp dir.
+            # Spills of the in-memory database (raw values) stay in a private temp dir; the
+            # memory limit makes a full province's delivery spill there instead of failing.
             con.execute(f"SET temp_directory = {sql_str(tmp)}")
+            con.execute(f"SET memory_limit = {sql_str(config.ingest_memory_limit())}")
             files = _stage(con, source, delivered)
             _check_rows(con, source, pii_key)
             return _write(con, source, snapshot_date, warehouse, files)
