@@ -50,7 +50,7 @@ def warehouse(tmp_path_factory, dbt_manifest):
     return wh
 
 
-def test_the_warehouse_prints_the_bulletin(warehouse):
+def test_the_warehouse_prints_the_bulletin(warehouse, capsys):
     from dagster_project.generate.calibrated import DEFAULT_SCALE
     from dagster_project.generate.calibrated.exceptions import all_exceptions
     from dagster_project.generate.calibrated.roster import build_roster
@@ -59,7 +59,8 @@ def test_the_warehouse_prints_the_bulletin(warehouse):
     metrics, orders, systems, issuers = C.load_warehouse(warehouse, SNAPSHOT)
     excepted = all_exceptions(build_roster(), scale=scale)
     cells = C.compare_all(metrics, orders, systems, issuers, excepted, scale, printed=printed_tables())
-    print(C.summary(cells))
+    with capsys.disabled():  # shown in every run, not only on failure
+        print(f"\n[calibrated bulletin, scale {scale:g}] {C.summary(cells)}")
     assert cells, "nothing compared"
     mismatches = C.render_mismatches(cells)
     assert not mismatches, f"{C.summary(cells)}\nnot on the exception list:\n{mismatches}"

@@ -150,3 +150,31 @@ def test_weekly_deltas_add_up_and_same_bytes():
         assert whole.equals(parts)
     again = rows(dt.datetime(2020, 11, 28), end)
     assert all(back[k].equals(again[k]) for k in back)
+
+
+def test_full_scale_counts_are_the_printed_counts():
+    """At scale 1 every unit's active evaluations are the printed 主动评价总数 and the 2019
+    populations CONTRACT §7 names are used as they are (planned counts; no records drawn)."""
+    import csv
+    from pathlib import Path
+
+    from dagster_project.generate.calibrated.events import build_population, unit_counts
+    from dagster_project.generate.calibrated.items import build_items
+    from dagster_project.generate.calibrated.roster import build_roster
+
+    printed: dict[str, int] = {}
+    fixtures = Path(__file__).parents[1] / "fixtures" / "bulletin-2020-12-25"
+    for stem in ("t14", "t15a", "t15b"):
+        with (fixtures / f"{stem}.csv").open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                name = list(row.values())[1]
+                if name not in ("合计", "总计"):
+                    printed[name] = int(row["主动评价总数"])
+    roster = build_roster()
+    items = build_items(roster)
+    counts = unit_counts(roster, items, 1.0)
+    assert {c.unit.name: c.active for c in counts} == printed
+    pop = {(r["region_code"], r["year"]): r["resident_population"]
+           for r in build_population(roster, 1.0, items).to_pylist()}
+    assert pop[("410100", 2019)] == 10_352_000 and pop[("410181", 2019)] == 844_000
+    assert pop[("410300", 2019)] == 6_922_200
