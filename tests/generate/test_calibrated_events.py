@@ -178,3 +178,17 @@ def test_full_scale_counts_are_the_printed_counts():
            for r in build_population(roster, 1.0, items).to_pylist()}
     assert pop[("410100", 2019)] == 10_352_000 and pop[("410181", 2019)] == 844_000
     assert pop[("410300", 2019)] == 6_922_200
+
+
+@pytest.mark.parametrize("scale", [0.2, 0.3, 0.5])
+def test_planned_parts_never_exceed_their_wholes(scale):
+    """At scales where fitting a 合计 once pushed a 100.00% share's numerator past its
+    denominator (online > cases at 0.3, known > active at 0.2): every part stays within its whole."""
+    from dagster_project.generate.calibrated.events import unit_counts
+    from dagster_project.generate.calibrated.items import build_items
+    from dagster_project.generate.calibrated.roster import build_roster
+
+    roster = build_roster()
+    for c in unit_counts(roster, build_items(roster), scale):
+        assert 0 <= c.online <= c.cases and c.completed <= c.qc <= c.cases, c
+        assert c.known <= c.active and c.rectified_on_time <= c.bad - c.pending_not_due <= c.active, c

@@ -188,6 +188,8 @@ def _num_range(text: str, d: int, mode: str = "pct2") -> tuple[int, int] | None:
     lo, hi, _ = _interval(text, mode)
     a = math.ceil(lo * d)
     b = math.ceil(hi * d) - 1
+    if mode == "pct2":  # shares of a whole (online, known case): a part never exceeds it, even at 100.00%
+        b = min(b, d)
     return (max(a, 0), b) if a <= b else None
 
 
