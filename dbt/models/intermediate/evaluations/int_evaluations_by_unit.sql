@@ -37,28 +37,13 @@ select
     bad_evals,
     bad_rectified_on_time,
     -- 主动评价率 (may exceed 1)
-    {{ ratio('active_evals', 'completed_cases') }} as active_eval_rate,
-    {{ percent_text('active_evals', 'completed_cases') }} as active_eval_rate_text,
-    active_evals as active_eval_rate_numerator,
-    completed_cases as active_eval_rate_denominator,
+    {{ ratio_columns('active_eval_rate', 'active_evals', 'completed_cases') }},
     -- 主动评价数据完整性
-    {{ ratio('known_case_evals', 'active_evals') }} as eval_completeness,
-    {{ percent_text('known_case_evals', 'active_evals') }} as eval_completeness_text,
-    known_case_evals as eval_completeness_numerator,
-    active_evals as eval_completeness_denominator,
+    {{ ratio_columns('eval_completeness', 'known_case_evals', 'active_evals') }},
     -- 主动评价覆盖事项率
-    {{ ratio('evaluated_items', 'items') }} as item_coverage,
-    {{ percent_text('evaluated_items', 'items') }} as item_coverage_text,
-    evaluated_items as item_coverage_numerator,
-    items as item_coverage_denominator,
+    {{ ratio_columns('item_coverage', 'evaluated_items', 'items') }},
     -- 主动评价覆盖部门率 (table 15 only)
-    {{ ratio('evaluated_depts', 'depts_with_items') }} as dept_coverage,
-    {{ percent_text('evaluated_depts', 'depts_with_items') }} as dept_coverage_text,
-    evaluated_depts as dept_coverage_numerator,
-    depts_with_items as dept_coverage_denominator,
+    {{ ratio_columns('dept_coverage', 'evaluated_depts', 'depts_with_items') }},
     -- 差评按期整改率
-    {{ ratio('bad_rectified_on_time', 'bad_rectify_denominator') }} as rectify_on_time,
-    {{ percent_text('bad_rectified_on_time', 'bad_rectify_denominator') }} as rectify_on_time_text,
-    bad_rectified_on_time as rectify_on_time_numerator,
-    bad_rectify_denominator as rectify_on_time_denominator
+    {{ ratio_columns('rectify_on_time', 'bad_rectified_on_time', 'bad_rectify_denominator') }}
 from by_unit

@@ -31,16 +31,7 @@ select
     instant_license_items,
     compressed_days,
     legal_days,
-    {{ ratio('zero_visit_items', 'items') }} as zero_visit_share,
-    {{ percent_text('zero_visit_items', 'items') }} as zero_visit_share_text,
-    zero_visit_items as zero_visit_share_numerator,
-    items as zero_visit_share_denominator,
-    {{ ratio('instant_license_items', 'license_items') }} as instant_share_license,
-    {{ percent_text('instant_license_items', 'license_items') }} as instant_share_license_text,
-    instant_license_items as instant_share_license_numerator,
-    license_items as instant_share_license_denominator,
-    {{ ratio('compressed_days', 'legal_days') }} as time_compression_license,
-    {{ percent_text('compressed_days', 'legal_days') }} as time_compression_license_text,
-    compressed_days as time_compression_license_numerator,
-    legal_days as time_compression_license_denominator
+    {{ ratio_columns('zero_visit_share', 'zero_visit_items', 'items') }},
+    {{ ratio_columns('instant_share_license', 'instant_license_items', 'license_items') }},
+    {{ ratio_columns('time_compression_license', 'compressed_days', 'legal_days') }}
 from by_unit

@@ -52,14 +52,8 @@ select
     has_counties,
     level_items,
     level_complete_items,
-    {{ ratio('level_complete_items', 'level_items') }} as level_process_complete,
-    {{ percent_text('level_complete_items', 'level_items') }} as level_process_complete_text,
-    level_complete_items as level_process_complete_numerator,
-    level_items as level_process_complete_denominator,
+    {{ ratio_columns('level_process_complete', 'level_complete_items', 'level_items') }},
     counties_items,
     counties_complete_items,
-    {{ ratio('counties_complete_items', 'counties_items') }} as counties_process_complete,
-    {{ percent_text('counties_complete_items', 'counties_items') }} as counties_process_complete_text,
-    counties_complete_items as counties_process_complete_numerator,
-    counties_items as counties_process_complete_denominator
+    {{ ratio_columns('counties_process_complete', 'counties_complete_items', 'counties_items') }}
 from by_unit

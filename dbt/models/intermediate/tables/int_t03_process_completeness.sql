@@ -22,8 +22,5 @@ select
     is_total,
     items,
     complete_items,
-    {{ ratio('complete_items', 'items') }} as process_complete,
-    {{ percent_text('complete_items', 'items') }} as process_complete_text,
-    complete_items as process_complete_numerator,
-    items as process_complete_denominator
+    {{ ratio_columns('process_complete', 'complete_items', 'items') }}
 from by_unit

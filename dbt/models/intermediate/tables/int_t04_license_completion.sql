@@ -25,9 +25,6 @@ select
     is_total,
     types_responsible,
     types_sealed,
-    {{ ratio('types_sealed', 'types_responsible') }} as type_completion,
-    {{ percent_text('types_sealed', 'types_responsible') }} as type_completion_text,
-    types_sealed as type_completion_numerator,
-    types_responsible as type_completion_denominator,
+    {{ ratio_columns('type_completion', 'types_sealed', 'types_responsible') }},
     cast(sealed_licenses as bigint) as sealed_licenses
 from by_unit

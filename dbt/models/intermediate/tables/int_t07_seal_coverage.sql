@@ -28,8 +28,5 @@ select
     is_total,
     departments,
     sealed_departments,
-    {{ ratio('sealed_departments', 'departments') }} as seal_coverage,
-    {{ percent_text('sealed_departments', 'departments') }} as seal_coverage_text,
-    sealed_departments as seal_coverage_numerator,
-    departments as seal_coverage_denominator
+    {{ ratio_columns('seal_coverage', 'sealed_departments', 'departments') }}
 from by_unit

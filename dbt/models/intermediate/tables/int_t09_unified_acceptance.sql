@@ -21,8 +21,5 @@ select
     is_total,
     items,
     ua_items,
-    {{ ratio('ua_items', 'items') }} as ua_coverage,
-    {{ percent_text('ua_items', 'items') }} as ua_coverage_text,
-    ua_items as ua_coverage_numerator,
-    items as ua_coverage_denominator
+    {{ ratio_columns('ua_coverage', 'ua_items', 'items') }}
 from by_unit

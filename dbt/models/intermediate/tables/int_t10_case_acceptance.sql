@@ -54,10 +54,7 @@ select
     is_total,
     cases,
     online_cases,
-    {{ ratio('online_cases', 'cases') }} as online_acceptance,
-    {{ percent_text('online_cases', 'cases') }} as online_acceptance_text,
-    online_cases as online_acceptance_numerator,
-    cases as online_acceptance_denominator,
+    {{ ratio_columns('online_acceptance', 'online_cases', 'cases') }},
     items,
     items_without_cases,
     license_items_without_cases

@@ -10,21 +10,9 @@ select
     is_total,
     active_evals,
     completed_cases,
-    active_eval_rate,
-    active_eval_rate_text,
-    active_eval_rate_numerator,
-    active_eval_rate_denominator,
-    eval_completeness,
-    eval_completeness_text,
-    eval_completeness_numerator,
-    eval_completeness_denominator,
-    item_coverage,
-    item_coverage_text,
-    item_coverage_numerator,
-    item_coverage_denominator,
-    rectify_on_time,
-    rectify_on_time_text,
-    rectify_on_time_numerator,
-    rectify_on_time_denominator
+    {{ ratio_columns('active_eval_rate') }},
+    {{ ratio_columns('eval_completeness') }},
+    {{ ratio_columns('item_coverage') }},
+    {{ ratio_columns('rectify_on_time') }}
 from {{ ref('int_evaluations_by_unit') }}
 where scope = 'province_dept'

@@ -10,14 +10,8 @@ select
     unit_name,
     is_total,
     consult_received,
-    consult_on_time,
-    consult_on_time_text,
-    consult_on_time_numerator,
-    consult_on_time_denominator,
+    {{ ratio_columns('consult_on_time') }},
     complaint_received,
-    complaint_on_time,
-    complaint_on_time_text,
-    complaint_on_time_numerator,
-    complaint_on_time_denominator
+    {{ ratio_columns('complaint_on_time') }}
 from {{ ref('int_tickets_by_unit') }}
 where scope in ('city_total', 'direct_county')

@@ -25,13 +25,9 @@ select
     is_total,
     cast(items as bigint) as items,
     cast(target_items as bigint) as target_items,
-    {{ ratio('items', 'target_items') }} as target_completion,
-    {{ percent_floor_text('items', 'target_items') }} as target_completion_text,
-    cast(items as bigint) as target_completion_numerator,
-    cast(target_items as bigint) as target_completion_denominator,
+    {{ ratio_columns('target_completion', 'cast(items as bigint)', 'cast(target_items as bigint)',
+                     text='percent_floor_text') }},
     cast(non_query_items as bigint) as non_query_items,
-    {{ ratio('non_query_items', 'items') }} as non_query_share,
-    {{ percent_floor_text('non_query_items', 'items') }} as non_query_share_text,
-    cast(non_query_items as bigint) as non_query_share_numerator,
-    cast(items as bigint) as non_query_share_denominator
+    {{ ratio_columns('non_query_share', 'cast(non_query_items as bigint)', 'cast(items as bigint)',
+                     text='percent_floor_text') }}
 from by_unit
