@@ -49,7 +49,8 @@ from dagster_project.generate import reference as R
 from dagster_project.generate import world as W
 from dagster_project.ingest.sources import SOURCES_BY_NAME
 
-from .fractions import _interval, fraction_near, numerator_for, printed_value, prints_as
+from .fractions import (_interval, denominator_range, fraction_near, numerator_for, numerator_range,
+                        printed_value, render_text)
 from .printed import total_row, unit_rows
 
 __all__ = ["EVENT_EXCEPTIONS", "SNAPSHOT", "Unit", "UnitCounts", "build_population", "iter_events",
@@ -182,25 +183,11 @@ def _value_cached(text: str, mode: str) -> float:
 
 @lru_cache(maxsize=1 << 16)
 def _num_range(text: str, d: int, mode: str = "pct2") -> tuple[int, int] | None:
-    """Whole numerators n with n/d printing as text: [lo, hi] or None."""
-    if d <= 0:
-        return None
-    lo, hi, _ = _interval(text, mode)
-    a = math.ceil(lo * d)
-    b = math.ceil(hi * d) - 1
-    if mode == "pct2":  # shares of a whole (online, known case): a part never exceeds it, even at 100.00%
-        b = min(b, d)
-    return (max(a, 0), b) if a <= b else None
+    """Cached `numerator_range`: pct2 figures here are shares (online of cases, known of active)."""
+    return numerator_range(text, d, mode, share=mode == "pct2")
 
 
-@lru_cache(maxsize=1 << 16)
-def _den_range(text: str, n: int, mode: str = "pct2") -> tuple[int, int] | None:
-    """Whole denominators d ≥ 1 with n/d printing as text (n > 0): [lo, hi] or None."""
-    lo, hi, _ = _interval(text, mode)
-    a = math.floor(n / hi) + 1
-    b = math.floor(n / lo) if lo > 0 else 10**15
-    a = max(a, 1)
-    return (a, b) if a <= b else None
+_den_range = lru_cache(maxsize=1 << 16)(denominator_range)
 
 
 def _fit_sum(x: list[int], lo: list[int], hi: list[int], L: int, H: int) -> list[int] | None:
@@ -543,8 +530,8 @@ def _weights(gu, n_case, n_eval, scale, exact, A1, C1, Q1, P1, N1, t11, t15):
         if base[i]:
             f = max(f, _min_cases(gu[i], n_case[i]) / (base[i] * hi_f))
         s_lo.append(1.0 if exact else min(f, 1.0))
-    s_hi = [1.0 if exact else 1.0 for _ in range(k)]
-    rows, names = [], []
+    s_hi = [1.0] * k
+    rows = []
     live_a = [i for i in range(k) if A1[i]]
     if live_a:
         kk = _value(t15["主动评价数据完整性"])
@@ -645,7 +632,7 @@ def _fit(exceptions, stem, column, total, x, rng, live, sums, kind, mode="pct2")
         hi_all = sum(rng[i][1] for i in live)
         exceptions.append({
             "table": stem, "unit": "合计", "column": column, "printed": text,
-            "reproduced": _render(n, d, mode),
+            "reproduced": render_text(n, d, mode),
             "arithmetic": (f"units that print as printed give Σ{'numerators' if kind == 'num' else 'denominators'}"
                            f" in [{lo_all}, {hi_all}]; {text} needs [{L}, {H}] "
                            f"({'over Σdenominator' if kind == 'num' else 'with Σnumerator'} {d if kind == 'num' else n})"),
@@ -653,14 +640,6 @@ def _fit(exceptions, stem, column, total, x, rng, live, sums, kind, mode="pct2")
         return
     for i, v in zip(live, sub):
         x[i] = v
-
-
-def _render(n: int, d: int, mode: str) -> str:
-    if d == 0:
-        return "-"
-    from .fractions import render
-    v = render(n, d, mode)
-    return f"{float(v) * 100:.2f}%" if mode == "pct2" else f"{float(v):.3f}"
 
 
 def _rectify(gu, A, s, exact, total_text, stem, exceptions) -> tuple[list[int], list[int]]:
@@ -1031,7 +1010,6 @@ def _emit(u: Unit, it: _UnitItems, cases: dict, evals: dict, key: tuple, lo: int
     """Typed batches of the records whose updated_at is in [lo, hi]. PII is drawn per chunk of
     the unit's records before the window filter, so a record looks the same in every delivery."""
     keep_c = (cases["updated"] >= lo) & (cases["updated"] <= hi)
-    case_ids_all = None
     for s in range(0, len(keep_c), CHUNK):
         sl = slice(s, s + CHUNK)
         m = keep_c[sl]

@@ -9,6 +9,7 @@ to 2 decimals (`pct2`), truncated whole percent (`floor0`, table 18) or half-up 
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+import math
 from fractions import Fraction
 
 MODES = ("pct2", "floor0", "dec3")
@@ -67,29 +68,49 @@ def _interval(text: str, mode: str) -> tuple[Fraction, Fraction, bool]:
     return v - q / 2, v + q / 2, False
 
 
+def numerator_range(text: str, d: int, mode: str = "pct2", share: bool = True) -> tuple[int, int] | None:
+    """[lo, hi] of the whole numerators n with n/d printing as `text`; None for a dash, d ≤ 0 or
+    no such n. With `share` (a part of a whole: online cases of cases, …) n never exceeds d,
+    even where `100.00%` would admit d + 1 over a large d."""
+    if d <= 0 or printed_value(text, mode) is None:
+        return None
+    lo, hi, _ = _interval(text, mode)
+    a = max(math.ceil(lo * d), 0)
+    b = math.ceil(hi * d) - 1
+    if share:
+        b = min(b, d)
+    return (a, b) if a <= b else None
+
+
+def denominator_range(text: str, n: int, mode: str = "pct2") -> tuple[int, int] | None:
+    """[lo, hi] of the whole denominators d ≥ 1 with n/d printing as `text` (n > 0), or None."""
+    lo, hi, _ = _interval(text, mode)
+    a = max(math.floor(n / hi) + 1, 1)
+    b = math.floor(n / lo) if lo > 0 else 10**15
+    return (a, b) if a <= b else None
+
+
+def render_text(n: int, d: int, mode: str = "pct2") -> str:
+    """n/d as the pipeline prints it: `92.12%`, `36%` (floor0), `3.071`, or `-` when d = 0."""
+    v = render(n, d, mode)
+    if v is None:
+        return "-"
+    if mode == "pct2":
+        k = int(v * 10000)
+        return f"{k // 100}.{k % 100:02d}%"
+    if mode == "floor0":
+        return f"{int(v * 100)}%"
+    k = int(v * 1000)
+    return f"{k // 1000}.{k % 1000:03d}"
+
+
 def numerator_for(text: str, d: int, mode: str = "pct2") -> int | None:
     """The numerator closest to the printed value for a fixed denominator, or None if none prints so."""
-    if d <= 0:
+    r = numerator_range(text, d, mode, share=False)
+    if r is None:
         return None
-    v = printed_value(text, mode)
-    lo, hi, _ = _interval(text, mode)
-    best = None
-    # candidates: the integers in [lo*d, hi*d); the one nearest v*d
-    start = -((-lo * d).numerator // (-lo * d).denominator) if lo >= 0 else 0  # ceil(lo*d)
-    start = max(start, 0)
-    target = v * d
-    for n in range(start, start + 3):
-        if Fraction(n, d) >= lo and Fraction(n, d) < hi and n >= 0:
-            if best is None or abs(n - target) < abs(best - target):
-                best = n
-    n_hi = (hi * d).numerator // (hi * d).denominator  # floor(hi*d); may equal hi*d (excluded)
-    for n in (n_hi - 1, n_hi):
-        if n >= 0 and lo <= Fraction(n, d) < hi:
-            if best is None or abs(n - target) < abs(best - target):
-                best = n
-    if best is not None and not prints_as(best, d, text, mode):  # pragma: no cover - guard
-        raise AssertionError((best, d, text, mode))
-    return best
+    nearest = math.ceil(printed_value(text, mode) * d - Fraction(1, 2))  # ties: the lower
+    return min(max(nearest, r[0]), r[1])
 
 
 def fraction_near(text: str, approx_den: int, mode: str = "pct2", min_den: int = 1,

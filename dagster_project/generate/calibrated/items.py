@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from dagster_project.generate import reference as R
 from dagster_project.ingest.sources import ITEM_TYPES, SOURCES_BY_NAME
 
-from .fractions import printed_value, prints_as
+from .fractions import numerator_range, printed_value, prints_as, render_text
 from .printed import total_row, unit_rows
 
 ITEMS_SEED = 20201225
@@ -104,28 +104,9 @@ def _code(text: str) -> int | None:
     return int(a)
 
 
-def _range(text: str, d: int) -> tuple[int, int] | None:
-    """[n_lo, n_hi] of the numerators n with n/d printing as `text` (pct2), None if there are none."""
-    a = _code(text)
-    if a is None or d <= 0:
-        return None
-    lo = -((-(2 * a - 1) * d) // 20000)  # ceil((2a−1)d / 20000)
-    hi = -((-(2 * a + 1) * d) // 20000) - 1  # ceil((2a+1)d / 20000) − 1
-    lo, hi = max(lo, 0), min(hi, d)
-    return (lo, hi) if lo <= hi else None
-
-
-def _pct(n: int, d: int) -> str:
-    """n/d as the pipeline prints it (half-up, 2 decimals)."""
-    if d == 0:
-        return "-"
-    q = (20000 * n + d) // (2 * d)  # floor(10000 n/d + 1/2)
-    return f"{q // 100}.{q % 100:02d}%"
-
-
 def _fixed_options(text: str, d: int) -> list[tuple[int, int, float]]:
     """Options (n, d, cost) for a unit whose denominator is fixed: cost = distance from the printed value."""
-    r = _range(text, d)
+    r = numerator_range(text, d)
     if r is None:
         return []
     a = _code(text)
@@ -199,21 +180,21 @@ def _fit_total(table: str, column: str, options: list[list[tuple[int, int, float
         pending = _PENDING.pop((table, name, column), None)
         if pending:
             printed, why = pending
-            _exception(table, name, column, printed, _pct(n, d), f"{why}; {n}/{d} = {_pct(n, d)} chosen")
+            _exception(table, name, column, printed, render_text(n, d), f"{why}; {n}/{d} = {render_text(n, d)} chosen")
     if not ok:
         n, d = sum(p[0] for p in parts), sum(p[1] for p in parts)
         dens = {o[1] for opts in options for o in opts}
         if all(len({o[1] for o in opts}) == 1 for opts in options):  # fixed denominators
             lo = sum(min(o[0] for o in opts) for opts in options)
             hi = sum(max(o[0] for o in opts) for opts in options)
-            r = _range(text, d)
+            r = numerator_range(text, d)
             need = f"[{r[0]}, {r[1]}]" if r else "no whole number"
             why = (f"with every unit's own figure printing as printed, Σ numerators ∈ [{lo}, {hi}] of Σ {d} "
-                   f"({_pct(lo, d)} … {_pct(hi, d)}); {text} needs {need}")
+                   f"({render_text(lo, d)} … {render_text(hi, d)}); {text} needs {need}")
         else:
             why = (f"no choice of the units' parts (each printing its own figure; {len(dens)} denominators "
                    f"tried) prints {text}")
-        _exception(table, "合计", column, text, _pct(n, d), f"{why}; closest {n}/{d} = {_pct(n, d)}")
+        _exception(table, "合计", column, text, render_text(n, d), f"{why}; closest {n}/{d} = {render_text(n, d)}")
     return parts
 
 
@@ -265,17 +246,17 @@ def _province_counts() -> tuple[ProvinceCounts, ...]:
         pref = max(lo, round(LICENSE_SHARE_PROVINCE * d))
         o = []
         for lic in range(lo, hi + 1):
-            r = _range(text, lic)
+            r = numerator_range(text, lic)
             if r:
                 o += [(k, lic, abs(lic - pref) + abs(k - _code(text) * lic / 10000)) for k in range(r[0], r[1] + 1)]
         if not o:  # only L = hi ≤ 0 is possible: no 行政许可 items at all
             lic = max(hi, 0)
             o = [(0, lic, 0.0)]
-            _exception("t01", name, col, text, _pct(0, lic),
+            _exception("t01", name, col, text, render_text(0, lic),
                        f"table 10: {d} items, {wi} without cases of which {wli} 行政许可 → {d} − {wi - wli} "
-                       f"= {hi} 行政许可 items at most, and 0/{lic} prints '{_pct(0, lic)}'")
+                       f"= {hi} 行政许可 items at most, and 0/{lic} prints '{render_text(0, lic)}'")
             _exception("t01", name, "行政许可类时限压缩比例", t01[name]["行政许可类时限压缩比例"], "-",
-                       f"no 行政许可 items (see 行政许可类即办件占比): Σ legal = 0")
+                       "no 行政许可 items (see 行政许可类即办件占比): Σ legal = 0")
         opts.append(sorted(o, key=lambda x: x[2]))
     lic_parts = _fit_total("t01", col, opts, names)
     instant = [p[0] for p in lic_parts]
@@ -297,7 +278,7 @@ def _province_counts() -> tuple[ProvinceCounts, ...]:
             # Σ legal near the drawn one, and coarser steps further off (the 合计 is a G-weighted mean)
             deltas = set(range(-30, 31)) | set(range(-g0 // 2, g0 + 1, max(1, g0 // 60)))
             for delta in sorted(x for x in deltas if g0 + x >= e):
-                r = _range(text, g0 + delta)
+                r = numerator_range(text, g0 + delta)
                 if r:
                     o += [(c, g0 + delta, abs(delta) / e + abs(c - _code(text) * (g0 + delta) / 10000))
                           for c in range(r[0], r[1] + 1)]
@@ -317,9 +298,9 @@ def _province_counts() -> tuple[ProvinceCounts, ...]:
             o = _unit_options("t14", name, col, text, d)
         else:
             o = [(0, d, 0.0)]
-            _exception("t14", name, col, text, _pct(0, d),
+            _exception("t14", name, col, text, render_text(0, d),
                        f"{d} published items (table 10) but no active evaluation on any: 0/{d} prints "
-                       f"{_pct(0, d)}; '-' would need 0 items, contradicting table 10")
+                       f"{render_text(0, d)}; '-' would need 0 items, contradicting table 10")
         opts.append(o)
     evaluated = [p[0] for p in _fit_total("t14", col, opts, names)]
 
@@ -403,14 +384,14 @@ def _ua_check(table: str, rows, name_col: str) -> None:
         n, ua = int(r["政务服务事项总数"]), int(r["接入统一受理事项总数"])
         n_sum, ua_sum = n_sum + n, ua_sum + ua
         if not prints_as(ua, n, r["统一受理事项覆盖度"]):
-            _exception(table, r[name_col], "统一受理事项覆盖度", r["统一受理事项覆盖度"], _pct(ua, n),
+            _exception(table, r[name_col], "统一受理事项覆盖度", r["统一受理事项覆盖度"], render_text(ua, n),
                        f"{ua}/{n}")
     t = total_row(table)
     for col, v in (("政务服务事项总数", n_sum), ("接入统一受理事项总数", ua_sum)):
         if int(t[col]) != v:
             _exception(table, "合计", col, t[col], str(v), f"Σ units = {v}")
     if not prints_as(ua_sum, n_sum, t["统一受理事项覆盖度"]):
-        _exception(table, "合计", "统一受理事项覆盖度", t["统一受理事项覆盖度"], _pct(ua_sum, n_sum),
+        _exception(table, "合计", "统一受理事项覆盖度", t["统一受理事项覆盖度"], render_text(ua_sum, n_sum),
                    f"{ua_sum}/{n_sum}")
 
 
@@ -484,7 +465,7 @@ def _local_counts() -> tuple[EventUnitCounts, ...]:
             o, width, done = [], 300, set()
             while not o and width < 2 * d:  # widen the window until some L works
                 for lic in range(max(1, pref - width), min(d, pref + width) + 1):
-                    rr = None if lic in done else _range(text, lic)
+                    rr = None if lic in done else numerator_range(text, lic)
                     done.add(lic)
                     if rr:
                         o += [(k, lic, abs(lic - pref) + abs(k - _code(text) * lic / 10000))
@@ -535,18 +516,18 @@ def _dept_counts(roster, units: tuple[EventUnitCounts, ...]) -> dict[tuple[str, 
             a = _code(u.dept_coverage_text)
             o = []
             for d in range(1, cap + 1):
-                r = _range(u.dept_coverage_text, d)
+                r = numerator_range(u.dept_coverage_text, d)
                 if r:
                     o += [(v, d, abs(d - pref) + abs(v - a * d / 10000)) for v in range(r[0], r[1] + 1)
                           if v <= u.evaluated and d - v <= u.items - u.evaluated]
             if not o:
-                need = next(d for d in range(1, 10_000) if _range(u.dept_coverage_text, d))
+                need = next(d for d in range(1, 10_000) if numerator_range(u.dept_coverage_text, d))
                 # closest printable figure with the departments there are
                 v = min(range(cap + 1), key=lambda v: abs(v / cap - a / 10000))
                 o = [(v, cap, 0.0)]
-                _exception(t15, u.name, "主动评价覆盖部门率", u.dept_coverage_text, _pct(v, cap),
+                _exception(t15, u.name, "主动评价覆盖部门率", u.dept_coverage_text, render_text(v, cap),
                            f"{u.dept_coverage_text} needs ≥ {need} departments with items "
-                           f"(smallest: {_range(u.dept_coverage_text, need)[0]}/{need}); the roster has "
+                           f"(smallest: {numerator_range(u.dept_coverage_text, need)[0]}/{need}); the roster has "
                            f"{avail} departments in the unit; closest: {v}/{cap}")
             opts.append(sorted(o, key=lambda x: x[2]))
         parts = _fit_total(t15, "主动评价覆盖部门率", opts, [u.name for u in us])
@@ -670,11 +651,9 @@ def _local_block(rng: np.random.Generator, roster, dept_index: dict[str, int], u
                 sizes[m_un] = new[m_un]
                 sizes[np.flatnonzero(m_ev)[np.argmax(sizes[m_ev])]] += moved
     item_dept_pos = np.repeat(np.arange(len(dept_of)), sizes)
-    n = u.items
     first = np.r_[True, item_dept_pos[1:] != item_dept_pos[:-1]]
     in_ev = ev_dept[item_dept_pos]
     anchor = first & in_ev  # one evaluated item per evaluated department
-    n_anchor = int(anchor.sum())
     lic, has_case, evaluated = _deal_flags(rng, u, anchor, in_ev)
     # per sub-unit: process-complete and unified-acceptance items
     blocks = []
@@ -754,7 +733,7 @@ def departments_needed() -> dict[tuple[str, str], int]:
     out = {}
     for u in _local_counts():
         table = "t15a" if u.scope == "city_total" else "t15b"
-        out[(table, u.name)] = next(d for d in range(1, 100_000) if _range(u.dept_coverage_text, d))
+        out[(table, u.name)] = next(d for d in range(1, 100_000) if numerator_range(u.dept_coverage_text, d))
     return out
 
 
