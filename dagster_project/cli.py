@@ -20,13 +20,13 @@ def _date(text: str) -> dt.date:
 def _cmd_generate(args: argparse.Namespace) -> int:
     started = time.monotonic()
     if args.world == "calibrated":
-        from dagster_project.generate.calibrated import DEFAULT_SCALE, generate_calibrated
+        from zwfw_sample.calibrated import DEFAULT_SCALE, generate_calibrated
 
         scale = DEFAULT_SCALE if args.scale is None else args.scale
         res = generate_calibrated(Path(args.out), args.snapshot, scale=scale, seed=args.seed,
                                   delta_days=args.delta_days)
     else:
-        from dagster_project.generate import generate_snapshot
+        from zwfw_sample import generate_snapshot
 
         scale = 1.0 if args.scale is None else args.scale
         res = generate_snapshot(Path(args.out), args.snapshot, seed=args.seed, scale=scale,
@@ -64,7 +64,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from dagster_project.audit import audit_dir
+    from zwfw_contract.audit import audit_dir
 
     findings, audited, skipped = audit_dir(Path(args.dir))
     print(f"audited {len(audited)} printed tables: {', '.join(audited)}")

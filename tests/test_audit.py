@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from dagster_project.audit import SPECS, TableSpec, RatioSpec, audit_dir, audit_table, percent_text
+from zwfw_contract.audit import SPECS, TableSpec, RatioSpec, audit_dir, audit_table, percent_text
 from dagster_project.cli import main
 
 BULLETIN = Path(__file__).parent / "fixtures" / "bulletin-2020-12-25"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from dagster_project.ingest.sources import SOURCES
+from zwfw_contract.sources import SOURCES
 
 
 @pytest.fixture(scope="module")

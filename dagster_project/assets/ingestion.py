@@ -5,7 +5,7 @@ import dagster as dg
 
 from dagster_project import config
 from dagster_project.ingest.load import LoadResult, ingest_source
-from dagster_project.ingest.sources import SOURCES, Source
+from zwfw_contract.sources import SOURCES, Source
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.resources import WarehouseResource
 

@@ -30,7 +30,7 @@ import pyarrow.csv as pacsv
 from dagster_project.ingest.encoding import GB18030, detect_encoding
 from dagster_project.ingest.errors import IngestError
 from dagster_project.ingest.normalize import WHITESPACE, ident, sql_str
-from dagster_project.ingest.sources import Source
+from zwfw_contract.sources import Source
 
 FORMATS = ("csv", "xlsx", "parquet")
 CSV_BLOCK_BYTES = 16 << 20

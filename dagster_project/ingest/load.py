@@ -23,7 +23,7 @@ from dagster_project.ingest import pii, validate
 from dagster_project.ingest.errors import IngestError
 from dagster_project.ingest.files import StagedFile, discover, missing_message, read_file
 from dagster_project.ingest.normalize import SQL_TYPES, WHITESPACE, header_key, ident, sql_str
-from dagster_project.ingest.sources import SOURCES, Source, get_source
+from zwfw_contract.sources import SOURCES, Source, get_source
 
 log = logging.getLogger(__name__)
 

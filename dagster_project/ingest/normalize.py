@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from dagster_project.ingest.sources import Column
+from zwfw_contract.sources import Column
 
 # Trimmed at both ends: ASCII white space, ideographic space, no-break space, stray BOM.
 WHITESPACE = " \t\r\n\f\v\u3000\u00a0\ufeff"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from dagster_project.ingest.normalize import TYPE_WORDS, ident, normalized, parse, sql_str
 from dagster_project.ingest.pii import hmac_sql
-from dagster_project.ingest.sources import Column, Source
+from zwfw_contract.sources import Column, Source
 
 MAX_VALUE_IN_REASON = 80
 

@@ -314,7 +314,7 @@ def raw_checks(ctx: CheckContext) -> list[Check]:
 # ---------------------------------------------------------------- volume & freshness ----
 
 def volume_checks(ctx: CheckContext) -> list[Check]:
-    from dagster_project.ingest.sources import SOURCES
+    from zwfw_contract.sources import SOURCES
 
     con, snap = ctx.con, ctx.snapshot
     delivered = set(r[0] for r in con.execute(

@@ -1,6 +1,6 @@
 """A tiny hand-made warehouse and a dbt runner for the dbt tests.
 
-The raw tables are created from the source registry (`dagster_project/ingest/sources.py`), so
+The raw tables are created from the source registry (`contract/zwfw_contract/sources.py`), so
 they have exactly the columns ingestion writes: snapshot_date, the registry's columns typed,
 _file, _line. The rows are few enough that tables 8 and 9 can be computed by hand (see
 test_dbt_build.py).
@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.ingest.sources import SOURCES
+from zwfw_contract.sources import SOURCES
 
 REPO = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO / "dbt"

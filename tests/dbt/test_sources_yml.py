@@ -1,4 +1,4 @@
-"""dbt's source declarations mirror the source registry (dagster_project/ingest/sources.py)."""
+"""dbt's source declarations mirror the source registry (contract/zwfw_contract/sources.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from dagster_project.ingest.sources import SOURCES
+from zwfw_contract.sources import SOURCES
 
 SOURCES_YML = Path(__file__).resolve().parents[2] / "dbt" / "models" / "staging" / "_sources.yml"
 SQL_TYPES = {"text": "varchar", "int": "bigint", "bool": "boolean", "date": "date", "timestamp": "timestamp"}

@@ -13,7 +13,7 @@ from ingest_helpers import CASES_HEADER, KEY, SNAPSHOT, assert_counts_add_up, ca
 from dagster_project.ingest.errors import IngestError
 from dagster_project.ingest.load import FileCount, LoadResult
 from dagster_project.ingest.pii import pseudonymise
-from dagster_project.ingest.sources import SOURCES
+from zwfw_contract.sources import SOURCES
 
 # Long, unique values so a byte scan cannot match by accident.
 NAME = "欧阳明远测试姓名"

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from dagster_project.ingest.normalize import header_key, normalized, parse
-from dagster_project.ingest.sources import Column
+from zwfw_contract.sources import Column
 
 
 def value(raw: str | None, type_: str = "text", xlsx: bool = False):

@@ -10,7 +10,7 @@ from ingest_helpers import CASES_HEADER, SNAPSHOT, assert_counts_add_up, case_ro
 
 from dagster_project.ingest import validate
 from dagster_project.ingest.errors import IngestError
-from dagster_project.ingest.sources import SOURCES
+from zwfw_contract.sources import SOURCES
 
 ITEMS_HEADER = [
     "item_code", "item_name", "dept_id", "item_type", "published", "handling_type", "zero_visit",

@@ -19,10 +19,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dagster_project.generate import writers as W
-from dagster_project.generate.uscc import is_valid_uscc, uscc_check_char
-from dagster_project.generate.world import build_world, events, rng_for
-from dagster_project.ingest.sources import SOURCES
+from zwfw_sample import writers as W
+from zwfw_sample.uscc import is_valid_uscc, uscc_check_char
+from zwfw_sample.world import build_world, events, rng_for
+from zwfw_contract.sources import SOURCES
 
 __all__ = ["GenerateResult", "generate_snapshot", "delivery_window", "is_valid_uscc", "uscc_check_char"]
 

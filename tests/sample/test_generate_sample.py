@@ -15,10 +15,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from dagster_project.generate import delivery_window, generate_snapshot
-from dagster_project.generate.uscc import is_valid_uscc
-from dagster_project.generate.world import build_world
-from dagster_project.ingest.sources import SOURCES, SOURCES_BY_NAME
+from zwfw_sample import delivery_window, generate_snapshot
+from zwfw_sample.uscc import is_valid_uscc
+from zwfw_sample.world import build_world
+from zwfw_contract.sources import SOURCES, SOURCES_BY_NAME
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bulletin-2020-12-25"
 

@@ -11,11 +11,11 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from dagster_project.generate.calibrated import events as E
-from dagster_project.generate.calibrated.fractions import prints_as
-from dagster_project.generate.calibrated.roster import build_roster
+from zwfw_sample.calibrated import events as E
+from zwfw_sample.calibrated.fractions import prints_as
+from zwfw_sample.calibrated.roster import build_roster
 
-items_mod = pytest.importorskip("dagster_project.generate.calibrated.items")
+items_mod = pytest.importorskip("zwfw_sample.calibrated.items")
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bulletin-2020-12-25"
 SCALE = 0.003
@@ -158,9 +158,9 @@ def test_full_scale_counts_are_the_printed_counts():
     import csv
     from pathlib import Path
 
-    from dagster_project.generate.calibrated.events import build_population, unit_counts
-    from dagster_project.generate.calibrated.items import build_items
-    from dagster_project.generate.calibrated.roster import build_roster
+    from zwfw_sample.calibrated.events import build_population, unit_counts
+    from zwfw_sample.calibrated.items import build_items
+    from zwfw_sample.calibrated.roster import build_roster
 
     printed: dict[str, int] = {}
     fixtures = Path(__file__).parents[1] / "fixtures" / "bulletin-2020-12-25"
@@ -184,9 +184,9 @@ def test_full_scale_counts_are_the_printed_counts():
 def test_planned_parts_never_exceed_their_wholes(scale):
     """At scales where fitting a 合计 once pushed a 100.00% share's numerator past its
     denominator (online > cases at 0.3, known > active at 0.2): every part stays within its whole."""
-    from dagster_project.generate.calibrated.events import unit_counts
-    from dagster_project.generate.calibrated.items import build_items
-    from dagster_project.generate.calibrated.roster import build_roster
+    from zwfw_sample.calibrated.events import unit_counts
+    from zwfw_sample.calibrated.items import build_items
+    from zwfw_sample.calibrated.roster import build_roster
 
     roster = build_roster()
     for c in unit_counts(roster, build_items(roster), scale):

@@ -4,7 +4,7 @@ Every exception names the printed cell (table part, unit, column), the printed t
 pipeline reproduces instead and the arithmetic that shows why nothing can print both. They come
 from four places, all computed from the printed tables (nothing is copied here):
 
-- the bulletin's own arithmetic (`dagster_project.audit`: a printed ratio its printed parts do not give);
+- the bulletin's own arithmetic (`zwfw_contract.audit`: a printed ratio its printed parts do not give);
 - print order (`order_exceptions`): a table printed in an order CONTRACT §5's rules cannot give;
 - items (`items.ITEM_EXCEPTIONS`) and events (`events.EVENT_EXCEPTIONS`): figures of several
   tables that no set of records satisfies at once, found when those modules plan their counts.
@@ -59,7 +59,7 @@ def _package_dir() -> Path:
 
 def arithmetic_exceptions() -> list[Excepted]:
     """Printed ratios whose printed parts give another figure (`zwfw audit` on the printed tables)."""
-    from dagster_project.audit import audit_dir
+    from zwfw_contract.audit import audit_dir
 
     findings, _, _ = audit_dir(_package_dir())
     return [Excepted(f.file.removesuffix(".csv"), f.unit, f.column, f.printed, f.expected,

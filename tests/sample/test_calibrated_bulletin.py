@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.generate.calibrated import compare as C
-from dagster_project.generate.calibrated.printed import STEMS
+from zwfw_sample.calibrated import compare as C
+from zwfw_sample.calibrated.printed import STEMS
 
 pytestmark = pytest.mark.e2e
 
@@ -51,9 +51,9 @@ def warehouse(tmp_path_factory, dbt_manifest):
 
 
 def test_the_warehouse_prints_the_bulletin(warehouse, capsys):
-    from dagster_project.generate.calibrated import DEFAULT_SCALE
-    from dagster_project.generate.calibrated.exceptions import all_exceptions
-    from dagster_project.generate.calibrated.roster import build_roster
+    from zwfw_sample.calibrated import DEFAULT_SCALE
+    from zwfw_sample.calibrated.exceptions import all_exceptions
+    from zwfw_sample.calibrated.roster import build_roster
 
     scale = float(DEFAULT_SCALE)
     metrics, orders, systems, issuers = C.load_warehouse(warehouse, SNAPSHOT)

@@ -8,11 +8,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from dagster_project.generate.calibrated.fractions import prints_as
-from dagster_project.generate.calibrated.peripheral import build_peripheral, build_tickets
-from dagster_project.generate.calibrated.printed import total_row, unit_rows
-from dagster_project.generate.calibrated.roster import build_roster
-from dagster_project.generate.uscc import is_valid_uscc
+from zwfw_sample.calibrated.fractions import prints_as
+from zwfw_sample.calibrated.peripheral import build_peripheral, build_tickets
+from zwfw_sample.calibrated.printed import total_row, unit_rows
+from zwfw_sample.calibrated.roster import build_roster
+from zwfw_sample.uscc import is_valid_uscc
 
 SNAP_END = np.datetime64("2020-12-25T23:59:59")
 

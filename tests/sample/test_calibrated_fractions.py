@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dagster_project.generate.calibrated.fractions import fraction_near, numerator_for, prints_as, render
+from zwfw_sample.calibrated.fractions import fraction_near, numerator_for, prints_as, render
 
 
 @pytest.mark.parametrize(("n", "d", "text", "mode", "ok"), [

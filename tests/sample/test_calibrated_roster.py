@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.generate.calibrated.roster import REQUIRED_LOCAL_KINDS, build_roster
-from dagster_project.generate.uscc import is_valid_uscc
-from dagster_project.ingest.sources import SOURCES_BY_NAME
+from zwfw_sample.calibrated.roster import REQUIRED_LOCAL_KINDS, build_roster
+from zwfw_sample.uscc import is_valid_uscc
+from zwfw_contract.sources import SOURCES_BY_NAME
 
 PRINTED = Path(__file__).parents[1] / "fixtures" / "bulletin-2020-12-25"
 
@@ -98,7 +98,7 @@ def test_scopes(roster):
 
 
 def test_deterministic():
-    from dagster_project.generate.calibrated import roster as mod
+    from zwfw_sample.calibrated import roster as mod
 
     a = mod.build_roster()
     mod.build_roster.cache_clear()
@@ -107,7 +107,7 @@ def test_deterministic():
 
 
 def test_units_have_enough_departments_for_table15_coverage(roster):
-    from dagster_project.generate.calibrated.fractions import numerator_for
+    from zwfw_sample.calibrated.fractions import numerator_for
 
     for stem, scope in (("t15a", "city_total"), ("t15b", "direct_county")):
         for r in units(stem):

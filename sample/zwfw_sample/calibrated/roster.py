@@ -20,9 +20,9 @@ from functools import cache
 import numpy as np
 import pyarrow as pa
 
-from dagster_project.generate import reference as R
-from dagster_project.generate.uscc import USCC_CHARSET, make_uscc
-from dagster_project.ingest.sources import SOURCES
+from zwfw_sample import reference as R
+from zwfw_sample.uscc import USCC_CHARSET, make_uscc
+from zwfw_contract.sources import SOURCES
 
 from .fractions import numerator_for
 from .printed import printed_table, unit_rows

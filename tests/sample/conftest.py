@@ -7,14 +7,14 @@ import time
 
 import pytest
 
-from dagster_project.generate import generate_snapshot
+from zwfw_sample import generate_snapshot
 
 SNAPSHOT = dt.date(2020, 12, 25)
 
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory):
-    from dagster_project.generate.world import build_world
+    from zwfw_sample.world import build_world
 
     build_world.cache_clear()  # time a cold run
     out = tmp_path_factory.mktemp("generated")

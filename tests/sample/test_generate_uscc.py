@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dagster_project.generate.uscc import (
+from zwfw_sample.uscc import (
     USCC_CHARSET,
     is_valid_uscc,
     make_uscc,

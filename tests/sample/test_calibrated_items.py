@@ -14,8 +14,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from dagster_project.generate.calibrated.fractions import prints_as, render
-from dagster_project.ingest.sources import ITEM_TYPES, SOURCES_BY_NAME
+from zwfw_sample.calibrated.fractions import prints_as, render
+from zwfw_contract.sources import ITEM_TYPES, SOURCES_BY_NAME
 
 PRINTED = Path(__file__).resolve().parents[1] / "fixtures" / "bulletin-2020-12-25"
 TOTAL = ("合计", "总计")
@@ -37,8 +37,8 @@ def as_printed(n: int, d: int) -> str:
 
 @pytest.fixture(scope="module")
 def built():
-    from dagster_project.generate.calibrated.items import ITEM_EXCEPTIONS, build_items
-    from dagster_project.generate.calibrated.roster import build_roster
+    from zwfw_sample.calibrated.items import ITEM_EXCEPTIONS, build_items
+    from zwfw_sample.calibrated.roster import build_roster
 
     roster = build_roster()
     items = build_items(roster)
@@ -348,7 +348,7 @@ def test_only_eligible_departments_have_items(built):
 
 
 def test_cached(built):
-    from dagster_project.generate.calibrated.items import build_items
+    from zwfw_sample.calibrated.items import build_items
 
     roster, items, _ = built
     assert build_items(roster) is items

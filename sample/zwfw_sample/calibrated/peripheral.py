@@ -16,10 +16,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dagster_project.generate import reference as R
-from dagster_project.generate.uscc import USCC_CHARSET
-from dagster_project.generate.world import DAY, NULL_TS, person_names, seconds, ts_array
-from dagster_project.ingest.sources import SOURCES_BY_NAME
+from zwfw_sample import reference as R
+from zwfw_sample.uscc import USCC_CHARSET
+from zwfw_sample.world import DAY, NULL_TS, person_names, seconds, ts_array
+from zwfw_contract.sources import SOURCES_BY_NAME
 
 from .fractions import numerator_for, printed_value, prints_as
 from .printed import printed_table, total_row, unit_rows

@@ -24,7 +24,7 @@ __all__ = ["CALIBRATED_SNAPSHOT", "DEFAULT_SCALE", "DEFAULT_SEED", "generate_cal
 def generate_calibrated(out_dir: Path, snapshot: dt.date, scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED,
                         delta_days: int | None = None):
     """Write the delivery of `snapshot` (a backfill, or the last `delta_days` days of events)."""
-    from dagster_project.generate import delivery_window, write_delivery
+    from zwfw_sample import delivery_window, write_delivery
 
     from .events import build_population, iter_events
     from .items import build_items

@@ -29,8 +29,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dagster_project.generate import reference as R
-from dagster_project.ingest.sources import ITEM_TYPES, SOURCES_BY_NAME
+from zwfw_sample import reference as R
+from zwfw_contract.sources import ITEM_TYPES, SOURCES_BY_NAME
 
 from .fractions import numerator_range, printed_value, prints_as, render_text
 from .printed import total_row, unit_rows

@@ -45,9 +45,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dagster_project.generate import reference as R
-from dagster_project.generate import world as W
-from dagster_project.ingest.sources import SOURCES_BY_NAME
+from zwfw_sample import reference as R
+from zwfw_sample import world as W
+from zwfw_contract.sources import SOURCES_BY_NAME
 
 from .fractions import (_interval, denominator_range, fraction_near, numerator_for, numerator_range,
                         printed_value, render_text)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dagster_project.generate.calibrated import compare as C
-from dagster_project.generate.calibrated.exceptions import ORDER, Excepted
+from zwfw_sample.calibrated import compare as C
+from zwfw_sample.calibrated.exceptions import ORDER, Excepted
 
 T18 = [
     {"序号": "1", "省辖市": "濮阳市", "分厅事项接入数量(项)": "209", "目标完成情况": "348%",

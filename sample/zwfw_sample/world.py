@@ -21,9 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dagster_project.generate import reference as R
-from dagster_project.generate.uscc import USCC_CHARSET, make_uscc
-from dagster_project.ingest.sources import ITEM_TYPES, SOURCES_BY_NAME
+from zwfw_sample import reference as R
+from zwfw_sample.uscc import USCC_CHARSET, make_uscc
+from zwfw_contract.sources import ITEM_TYPES, SOURCES_BY_NAME
 
 NULL_TS = np.iinfo(np.int64).min
 DAY = 86_400
