@@ -1,6 +1,6 @@
 """The bulletin as people read it: an HTML page (prints to A4) and an XLSX workbook.
 
-    read_marts (warehouse, read-only, closed at once) -> build_bulletin (model) -> render_html / write_xlsx
+    read_marts (warehouse, read-only, closed at once) -> build_bulletin (bulletin: model tables, then the workpoints letter) -> render_html / write_xlsx
 
 `layout.py` holds what the paper bulletin prints (titles, headings, notes, targets),
 `workpoints.py` the letter's five points, `charts.py` the SVG bar charts.
@@ -48,7 +48,7 @@ def render_report(warehouse: Path, snapshot: dt.date | None, out_dir: Path,
                   issued: dt.date | None = None) -> ReportFiles:
     """Render one snapshot's bulletin into `out_dir` (bulletin.html, bulletin.xlsx)."""
     from dagster_project.report.html import render_html
-    from dagster_project.report.model import build_bulletin
+    from dagster_project.report.bulletin import build_bulletin
     from dagster_project.report.xlsx import write_xlsx
 
     started = time.monotonic()

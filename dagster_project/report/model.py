@@ -167,15 +167,6 @@ def build_table(spec: TableSpec, data: MartData) -> Table:
     return Table(spec, blocks, [n.format(**fields) for n in spec.notes])
 
 
-def build_bulletin(data: MartData, issued: dt.date | None = None) -> Bulletin:
-    """`issued` is the date printed in the title block (default: the snapshot date)."""
-    from dagster_project.report.workpoints import work_points
-
-    bulletin = Bulletin(
-        snapshot=data.snapshot,
-        previous=data.previous,
-        issued=issued or data.snapshot,
-        tables=[build_table(spec, data) for spec in TABLES],
-    )
-    bulletin.work_points = work_points(bulletin)
-    return bulletin
+def build_tables(data: MartData) -> list[Table]:
+    """Every table of the bulletin, in print order."""
+    return [build_table(spec, data) for spec in TABLES]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dagster_project.report.layout import COUNT, PER_HEAD, PERCENT, PERCENT_FLOOR, TABLES, TEXT
-from dagster_project.report.model import build_bulletin, printed_number
+from dagster_project.report.model import printed_number
+from dagster_project.report.bulletin import build_bulletin
 
 from .synthetic import data, ratio, t14
 

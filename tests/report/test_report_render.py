@@ -12,7 +12,7 @@ import pytest
 from dagster_project.report.charts import bar_chart, bars
 from dagster_project.report.html import render_html
 from dagster_project.report.layout import TABLES_BY_NO
-from dagster_project.report.model import build_bulletin
+from dagster_project.report.bulletin import build_bulletin
 from dagster_project.report.xlsx import sheet_name, write_xlsx
 
 from .synthetic import data, ratio, row, t14
