@@ -5,12 +5,16 @@
     python3 dev.py test    # set up, run every test
 
 Set-up is idempotent: a virtualenv in .venv, the pinned dependencies (constraints.txt), the
-package in editable mode, and the dbt manifest that Dagster loads.
+package in editable mode, and the dbt manifest that Dagster loads. `test` first provisions the
+system packages the tests need (SYSTEM_DEPS: Debian's Chromium and a CJK font for the bulletin's
+browser test), installing them with apt-get when root, and stops in the first seconds with the
+command to run when it cannot. `.ci/run` calls `test`, so CI and a developer cannot drift.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -33,6 +37,58 @@ def _env() -> dict[str, str]:
 def sh(*cmd: str) -> None:
     print("+", " ".join(cmd), flush=True)
     subprocess.run(cmd, cwd=ROOT, env=_env(), check=True)
+
+
+# What the tests need from the system, beyond Python: (Debian package, how to tell it is there,
+# the tests that need it). One list, read by `dev.py test` and so by `.ci/run`.
+SYSTEM_DEPS = (
+    ("chromium", lambda: Path("/usr/bin/chromium").exists() or shutil.which("chromium") is not None,
+     "tests/report/test_report_browser.py (the bulletin in a real browser)"),
+    ("fonts-noto-cjk", lambda: _dpkg_installed("fonts-noto-cjk"),
+     "tests/report/test_report_browser.py (Chinese glyphs really render)"),
+)
+SKIP_BROWSER_ENV = "ZWFW_SKIP_BROWSER"
+
+
+def _dpkg_installed(package: str) -> bool:
+    if shutil.which("dpkg-query") is None:
+        return False
+    proc = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
+    return "install ok installed" in proc.stdout
+
+
+def missing_system_deps() -> list[tuple[str, str]]:
+    return [(package, why) for package, present, why in SYSTEM_DEPS if not present()]
+
+
+def provision_system_deps() -> None:
+    """Install what SYSTEM_DEPS lacks (apt-get, as root), or stop at once saying what to do."""
+    if os.environ.get(SKIP_BROWSER_ENV) == "1":
+        print(f"{SKIP_BROWSER_ENV}=1: the browser tests are skipped on request; not checking "
+              f"{', '.join(p for p, _, _ in SYSTEM_DEPS)}", flush=True)
+        return
+    missing = missing_system_deps()
+    if not missing:
+        return
+    packages = [p for p, _ in missing]
+    can_install = shutil.which("apt-get") is not None and (os.geteuid() == 0 or shutil.which("sudo"))
+    if can_install:
+        sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+        print(f"installing system packages the tests need: {' '.join(packages)}", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        try:
+            subprocess.run([*sudo, "apt-get", "update", "-q"], check=True, env=env)
+            subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *packages],
+                           check=True, env=env)
+        except subprocess.CalledProcessError:
+            pass
+        missing = missing_system_deps()
+        if not missing:
+            return
+    lines = [f"dev.py test: missing system package {p}, needed by {why}" for p, why in missing]
+    lines.append(f"  install it: sudo apt-get install --no-install-recommends {' '.join(p for p, _ in missing)}")
+    lines.append(f"  or skip the browser tests explicitly: {SKIP_BROWSER_ENV}=1 python3 dev.py test")
+    sys.exit("\n".join(lines))
 
 
 def setup() -> None:
@@ -64,6 +120,7 @@ def demo() -> None:
 
 
 def test(extra: list[str]) -> None:
+    provision_system_deps()  # first: a missing browser is said in seconds, not after the tests
     setup()
     sh(str(BIN / "python"), "-m", "pytest", *extra)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,10 +41,30 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fail(command: str, problems: list[str]) -> int:
+    """Input problems: one line each on stderr, exit 2, before anything has started."""
+    for problem in problems:
+        print(f"zwfw {command}: {problem}", file=sys.stderr)
+    return 2
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    from dagster_project.ingest.preflight import delivery_problems
+
+    problems = delivery_problems(Path(args.raw_dir), args.snapshot)
+    warehouse = Path(args.warehouse).absolute()
+    if warehouse.is_dir():
+        problems.append(f"{warehouse}: is a folder (expected the DuckDB file to publish, e.g. {warehouse / 'zwfw.duckdb'})")
+    if problems:
+        return _fail("run", problems)
+
+    from dagster_project import config
     from dagster_project.run import run_snapshot
 
-    summary = run_snapshot(Path(args.raw_dir), args.snapshot, Path(args.warehouse))
+    if not os.environ.get(config.PII_KEY_ENV):
+        print(f"zwfw run: warning: {config.PII_KEY_ENV} is not set; personal data is pseudonymised with the "
+              f"development key. Set it to a secret before loading real submissions.", file=sys.stderr)
+    summary = run_snapshot(Path(args.raw_dir), args.snapshot, warehouse, verbose=args.verbose)
     print(summary.render())
     return 0 if summary.success else 1
 
@@ -51,10 +72,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from dagster_project.quality.report import check_warehouse
 
-    warehouse = Path(args.warehouse)
-    if not warehouse.exists():
-        print(f"no warehouse at {warehouse}")
-        return 2
+    warehouse = Path(args.warehouse).absolute()
+    if not warehouse.is_file():
+        return _fail("check", [f"{warehouse}: no such file (expected a warehouse built by zwfw run)"])
+    problem = _snapshot_problem(warehouse, args.snapshot)
+    if problem:
+        return _fail("check", [problem])
     docs = Path(args.docs) if args.docs else warehouse.with_name(warehouse.name + ".docs")
     started = time.monotonic()
     ok, text, _ = check_warehouse(warehouse, args.snapshot, docs)
@@ -63,10 +86,38 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _snapshot_problem(warehouse: Path, snapshot: dt.date | None) -> str | None:
+    """None when `snapshot` (or, when None, any snapshot) is published in `warehouse`."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        return f"{warehouse}: cannot be opened read-only ({str(exc).splitlines()[0]})"
+    try:
+        published = [r[0] for r in con.execute(
+            "select distinct snapshot_date from marts.fct_metrics order by 1").fetchall()]
+    except duckdb.Error:
+        return f"{warehouse}: holds no marts.fct_metrics (expected a warehouse built by zwfw run)"
+    finally:
+        con.close()
+    if not published:
+        return f"{warehouse}: marts.fct_metrics holds no snapshot yet"
+    if snapshot is not None and snapshot not in published:
+        shown = ", ".join(d.isoformat() for d in published[-5:])
+        return f"{warehouse}: snapshot {snapshot.isoformat()} is not published (published: {shown})"
+    return None
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
     from zwfw_contract.audit import audit_dir
 
-    findings, audited, skipped = audit_dir(Path(args.dir))
+    folder = Path(args.dir).absolute()
+    if not folder.is_dir():
+        return _fail("audit", [f"{folder}: no such folder (expected the printed tables as tNN.csv files)"])
+    if not any(folder.glob("t*.csv")):
+        return _fail("audit", [f"{folder}: holds no tNN.csv file (expected the printed tables, e.g. t04.csv)"])
+    findings, audited, skipped = audit_dir(folder)
     print(f"audited {len(audited)} printed tables: {', '.join(audited)}")
     if skipped:
         print(f"not auditable (parts not printed): {', '.join(skipped)}")
@@ -79,7 +130,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from dagster_project.report import ReportError, default_out_dir, read_marts, render_report
 
-    warehouse = Path(args.warehouse)
+    warehouse = Path(args.warehouse).absolute()
+    if not warehouse.is_file():
+        return _fail("report", [f"{warehouse}: no such file (expected a warehouse built by zwfw run)"])
+    problem = _snapshot_problem(warehouse, args.snapshot)
+    if problem:
+        return _fail("report", [problem])
     try:
         snapshot = args.snapshot or read_marts(warehouse).snapshot
         out = Path(args.out) if args.out else default_out_dir(warehouse, snapshot)
@@ -98,52 +154,83 @@ def _cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sub(sub, name: str, summary: str, example: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=summary, description=summary, epilog=f"example:\n  {example}",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from dagster_project import config
 
-    p = argparse.ArgumentParser(prog="zwfw", description="一体化政务服务能力 weekly metrics pipeline")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = argparse.ArgumentParser(
+        prog="zwfw", description="一体化政务服务能力 weekly metrics pipeline",
+        epilog="example:\n  zwfw run --raw-dir raw --snapshot 2020-12-25 --warehouse warehouse/zwfw.duckdb\n"
+               "Each command's own --help lists its options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    day = "YYYY-MM-DD"
 
-    g = sub.add_parser("generate", help="write deterministic sample submissions for one snapshot")
-    g.add_argument("--out", required=True, help="landing zone; files go to OUT/<snapshot>/")
-    g.add_argument("--snapshot", required=True, type=_date)
-    g.add_argument("--seed", type=int, default=20201225)
+    g = _sub(sub, "generate", "write deterministic sample submissions for one snapshot",
+             "zwfw generate --out raw --snapshot 2021-01-01 --delta-days 7")
+    g.add_argument("--out", required=True, metavar="DIR",
+                   help="landing zone to write into; files go to DIR/<snapshot>/ (required)")
+    g.add_argument("--snapshot", required=True, type=_date, metavar=day,
+                   help="the snapshot (delivery date) to write (required)")
+    g.add_argument("--seed", type=int, default=20201225, metavar="N",
+                   help="random seed; same seed and arguments, same bytes (default: %(default)s)")
     g.add_argument("--world", choices=("calibrated", "sample"), default="calibrated",
                    help="calibrated: the real 2020-12-25 bulletin rebuilt from records (docs/CALIBRATION.md); "
-                        "sample: a smaller random world, for quick tests")
-    g.add_argument("--scale", type=float, default=None,
+                        "sample: a smaller random world, for quick tests (default: %(default)s)")
+    g.add_argument("--scale", type=float, default=None, metavar="S",
                    help="event volumes: calibrated, a fraction of full size (1 = the real province; default "
                         "0.003); sample, a multiplier (default 1)")
-    g.add_argument("--delta-days", type=int, default=None,
-                   help="deliver only event versions updated in the last N days (default: the whole year so far)")
+    g.add_argument("--delta-days", type=int, default=None, metavar="N",
+                   help="deliver only event versions updated in the last N days, a weekly delta "
+                        "(default: the whole year so far, a backfill)")
     g.set_defaults(func=_cmd_generate)
 
-    r = sub.add_parser("run", help="ingest one snapshot and build the warehouse through Dagster")
-    r.add_argument("--raw-dir", default=str(config.DEFAULT_RAW_DIR))
-    r.add_argument("--snapshot", required=True, type=_date)
-    r.add_argument("--warehouse", default=str(config.DEFAULT_WAREHOUSE),
-                   help="the published DuckDB file (replaced atomically on success)")
+    r = _sub(sub, "run", "ingest one snapshot, build and check the warehouse aside, publish it atomically, "
+                         "render the bulletin",
+             "zwfw run --raw-dir raw --snapshot 2020-12-25 --warehouse warehouse/zwfw.duckdb")
+    r.add_argument("--raw-dir", default=str(config.DEFAULT_RAW_DIR), metavar="DIR",
+                   help="the landing zone: DIR/<snapshot>/<source>.(csv|xlsx|parquet) or DIR/<snapshot>/<source>/ "
+                        "(CONTRACT §2) (default: %(default)s)")
+    r.add_argument("--snapshot", required=True, type=_date, metavar=day,
+                   help="the snapshot to load and compute; its folder DIR/<snapshot>/ must exist (required)")
+    r.add_argument("--warehouse", default=str(config.DEFAULT_WAREHOUSE), metavar="FILE",
+                   help="the published DuckDB file; replaced atomically only when every step and blocking "
+                        "check passed (default: %(default)s)")
+    r.add_argument("--verbose", action="store_true",
+                   help="print Dagster's and dbt's own output and stack traces here (default: into the run's log "
+                        "file, whose path the summary prints)")
     r.set_defaults(func=_cmd_run)
 
-    c = sub.add_parser("check", help="run the reconciliation suites (Great Expectations) on a warehouse")
-    c.add_argument("--warehouse", required=True)
-    c.add_argument("--snapshot", type=_date, default=None, help="default: the latest in marts.fct_metrics")
-    c.add_argument("--docs", default=None, help="data docs directory (default: <warehouse>.docs/)")
+    c = _sub(sub, "check", "run the reconciliation suites (Great Expectations) on a warehouse",
+             "zwfw check --warehouse warehouse/zwfw.duckdb --snapshot 2020-12-25")
+    c.add_argument("--warehouse", required=True, metavar="FILE", help="a warehouse built by zwfw run (required)")
+    c.add_argument("--snapshot", type=_date, default=None, metavar=day,
+                   help="a published snapshot (default: the latest in marts.fct_metrics)")
+    c.add_argument("--docs", default=None, metavar="DIR", help="data docs folder (default: FILE.docs/)")
     c.set_defaults(func=_cmd_check)
 
-    a = sub.add_parser("audit", help="check the arithmetic of a printed bulletin's tables (tNN.csv); exit 1 on findings")
-    a.add_argument("dir", help="folder of tNN.csv files as printed")
+    a = _sub(sub, "audit", "check the arithmetic of a printed bulletin's tables (tNN.csv); exit 1 on findings",
+             "zwfw audit tests/fixtures/bulletin-2020-12-25")
+    a.add_argument("dir", metavar="DIR", help="folder of the printed tables as tNN.csv files (t04.csv, t08a.csv, …)")
     a.set_defaults(func=_cmd_audit)
 
-    rp = sub.add_parser("report", help="render one snapshot's bulletin as HTML (prints to A4) and XLSX")
-    rp.add_argument("--warehouse", required=True, help="a built warehouse (opened read-only)")
-    rp.add_argument("--snapshot", type=_date, default=None, help="default: the latest in marts.fct_metrics")
-    rp.add_argument("--out", default=None,
+    rp = _sub(sub, "report", "render one snapshot's bulletin as HTML (prints to A4) and XLSX",
+              "zwfw report --warehouse warehouse/zwfw.duckdb --snapshot 2020-12-25 --issued 2020-12-28")
+    rp.add_argument("--warehouse", required=True, metavar="FILE",
+                    help="a built warehouse, opened read-only (required)")
+    rp.add_argument("--snapshot", type=_date, default=None, metavar=day,
+                    help="a published snapshot (default: the latest in marts.fct_metrics)")
+    rp.add_argument("--out", default=None, metavar="DIR",
                     help="folder for bulletin.html and bulletin.xlsx (default: <warehouse dir>/report/<snapshot>/)")
-    rp.add_argument("--issued", type=_date, default=None, help="date in the title block (default: the snapshot)")
+    rp.add_argument("--issued", type=_date, default=None, metavar=day,
+                    help="date printed in the title block (default: the snapshot)")
     rp.set_defaults(func=_cmd_report)
 
-    s = sub.add_parser("setup", help="prepare the dbt manifest that Dagster loads")
+    s = _sub(sub, "setup", "prepare the dbt manifest that Dagster loads (dev.py runs it)", "zwfw setup")
     s.set_defaults(func=_cmd_setup)
     return p
 

@@ -16,6 +16,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "zwfw.duckdb"
 DEFAULT_RAW_DIR = PROJECT_ROOT / "raw"
+# The Dagster instance `zwfw run` records into and `dagster dev` shows (dev.py sets DAGSTER_HOME to it).
+DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 
 WAREHOUSE_ENV = "ZWFW_WAREHOUSE"
 RAW_DIR_ENV = "ZWFW_RAW_DIR"
@@ -51,13 +53,18 @@ def ingest_memory_limit() -> str:
     return os.environ.get(INGEST_MEMORY_ENV) or DEFAULT_INGEST_MEMORY_LIMIT
 
 
+_warned: set[str] = set()  # each warning once per process, not once per source
+
+
 def pii_key() -> str:
     key = os.environ.get(PII_KEY_ENV)
     if not key:
-        log.warning(
-            "%s is not set: pseudonymising personal data with the development key. "
-            "Set it to a secret before loading real submissions.",
-            PII_KEY_ENV,
-        )
+        if PII_KEY_ENV not in _warned:
+            _warned.add(PII_KEY_ENV)
+            log.warning(
+                "%s is not set: pseudonymising personal data with the development key. "
+                "Set it to a secret before loading real submissions.",
+                PII_KEY_ENV,
+            )
         return DEV_PII_KEY
     return key

@@ -1,10 +1,19 @@
-"""`zwfw run`: one snapshot through every asset, in-process, then publish atomically."""
+"""`zwfw run`: one snapshot through every asset, in-process, then publish atomically.
+
+The run is recorded in the persistent Dagster instance (`DAGSTER_HOME`, the one `dagster dev`
+shows), so the UI lists each snapshot's run, materializations and check results. Dagster's and
+dbt's own output goes to the run's log file (`--verbose`: to the terminal); the terminal gets
+progress and a summary whose failures say which step failed and why, in one line each.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +44,10 @@ class RunSummary:
     models_built: int = 0
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
-    failed_steps: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)  # "step: first line of its error"
     bulletin: list[str] = field(default_factory=list)  # the HTML and XLSX the report asset wrote
+    log_file: Path | None = None
+    run_id: str = ""
 
     def render(self) -> str:
         lines = [f"snapshot {self.snapshot.isoformat()}: {'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s"]
@@ -57,11 +68,18 @@ class RunSummary:
                 lines.append(f"  bulletin: {path}")
         else:
             lines.append(f"  NOT published; {self.warehouse} is unchanged")
+        if self.run_id:
+            lines.append(f"  dagster run: {self.run_id} (dagster dev shows it; DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})")
+        if self.log_file:
+            lines.append(f"  log (Dagster, dbt, stack traces): {self.log_file}")
         return "\n".join(lines)
 
 
 def _source_counts(warehouse: Path, snapshot: dt.date) -> list[SourceCount]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.IOException:  # a failed step's subprocess may still hold the build: counts unknown
+        return []
     try:
         rows = con.execute(
             """
@@ -84,11 +102,83 @@ def _blocking_failure(check) -> bool:
     return not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
 
 
-def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path) -> RunSummary:
+def _error_line(event) -> str:
+    """The first line of a failed step's underlying error, without the exception's class name."""
+    error = getattr(event.event_specific_data, "error", None)
+    while error is not None and error.cause is not None and "DagsterExecutionStepExecutionError" in (error.cls_name or ""):
+        error = error.cause
+    if error is None:
+        return "no error recorded (see the log)"
+    first = next((line.strip() for line in (error.message or "").splitlines() if line.strip()), error.cls_name or "")
+    for prefix in (f"{error.cls_name}: ", f"dagster_project.ingest.errors.{error.cls_name}: "):
+        first = first.removeprefix(prefix)
+    return first.split(": ", 1)[1] if first.startswith(("dagster_project.", "dagster.", "dagster_dbt.")) and ": " in first else first
+
+
+def dagster_instance():
+    """The persistent instance of DAGSTER_HOME (default: .dagster_home in the project, as dev.py sets)."""
+    import dagster as dg
+
+    home = Path(os.environ.get("DAGSTER_HOME") or config.DEFAULT_DAGSTER_HOME).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text("telemetry:\n  enabled: false\n")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return dg.DagsterInstance.get()
+
+
+@contextlib.contextmanager
+def _output_to(log_file: Path | None):
+    """Send file descriptors 1 and 2 (Python, Dagster, dbt's subprocess alike) to `log_file`; yield
+    a stream on the terminal's stdout for progress."""
+    if log_file is None:
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    terminal = os.fdopen(os.dup(saved[0]), "w", buffering=1, encoding="utf-8")
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
+    try:
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        yield terminal
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for f in (fd, *saved):
+            os.close(f)
+        terminal.close()
+
+
+def _dbt_counts(defs) -> tuple[int, int]:
+    """How many dbt models and dbt tests the weekly job runs (for 'N of M')."""
+    from dagster_project.assets.dbt import zwfw_dbt_models
+
+    return len(zwfw_dbt_models.keys), len(list(zwfw_dbt_models.check_specs))
+
+
+def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path, verbose: bool = False) -> RunSummary:
     import dagster as dg
 
     started = time.monotonic()
     published_file = warehouse.resolve()
+    log_file = None if verbose else (
+        published_file.parent / "logs" / f"run-{snapshot.isoformat()}-{dt.datetime.now():%Y%m%dT%H%M%S}.log")
+    with _output_to(log_file) as terminal:
+        summary = _run(raw_dir, snapshot, published_file, terminal, dg)
+    summary.log_file = log_file
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -> RunSummary:
+    from dagster_project.progress import ProgressReporter
+
     build = prepare_build(published_file)
     os.environ[config.WAREHOUSE_ENV] = str(build)
     os.environ[config.RAW_DIR_ENV] = str(raw_dir.resolve())
@@ -101,10 +191,15 @@ def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path) -> RunSummar
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
 
     key = snapshot.isoformat()
-    with dg.DagsterInstance.ephemeral() as instance:
+    run_id = str(uuid.uuid4())
+    instance = dagster_instance()
+    if not instance.has_dynamic_partition(SNAPSHOT_PARTITIONS_NAME, key):
         instance.add_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME, [key])
+    models, tests = _dbt_counts(defs)
+    with ProgressReporter(instance, run_id, terminal, models, tests) as progress:
         result = defs.resolve_job_def(WEEKLY_JOB_NAME).execute_in_process(
-            instance=instance, partition_key=key, raise_on_error=False,
+            instance=instance, partition_key=key, raise_on_error=False, run_id=run_id,
+            tags={"zwfw/launched_by": "zwfw run", "zwfw/raw_dir": str(raw_dir.resolve())},
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
         materializations = [e.step_materialization_data.materialization
@@ -113,24 +208,26 @@ def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path) -> RunSummar
         bulletin = [str(m.metadata[k].value) for m in materializations if m.asset_key == BULLETIN_REPORT
                     for k in ("html", "xlsx") if k in m.metadata]
         checks = list(result.get_asset_check_evaluations())
-        failed_steps = [e.step_key or "" for e in result.all_events if e.is_step_failure]
+        failed_steps = [f"{e.step_key}: {_error_line(e)}" for e in result.all_events if e.is_step_failure]
 
-    summary = RunSummary(
-        snapshot=snapshot,
-        warehouse=published_file,
-        success=result.success and not any(_blocking_failure(c) for c in checks),
-        published=False,
-        seconds=0.0,
-        models_built=sum(1 for k in materialized if k.path[0] != "raw" and k != BULLETIN_REPORT),
-        checks_passed=sum(1 for c in checks if c.passed),
-        checks_failed=[f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if _blocking_failure(c)],
-        failed_steps=failed_steps,
-        bulletin=bulletin,
-    )
-    if build.exists():
-        summary.sources = _source_counts(build, snapshot)
-    if summary.success:
-        publish(build, published_file)
-        summary.published = True
-    summary.seconds = time.monotonic() - started
+        summary = RunSummary(
+            snapshot=snapshot,
+            warehouse=published_file,
+            success=result.success and not any(_blocking_failure(c) for c in checks),
+            published=False,
+            seconds=0.0,
+            models_built=sum(1 for k in materialized if k.path[0] != "raw" and k != BULLETIN_REPORT),
+            checks_passed=sum(1 for c in checks if c.passed),
+            checks_failed=[f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if _blocking_failure(c)],
+            failed_steps=failed_steps,
+            bulletin=bulletin,
+            run_id=run_id,
+        )
+        if build.exists():
+            summary.sources = _source_counts(build, snapshot)
+        if summary.success:
+            began = time.monotonic()
+            publish(build, published_file)
+            summary.published = True
+            progress.line(f"publish done in {time.monotonic() - began:.1f}s: {published_file}")
     return summary

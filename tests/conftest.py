@@ -11,6 +11,12 @@ import pytest
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+# The test runs record into a Dagster instance of their own, never the developer's .dagster_home.
+import tempfile  # noqa: E402
+
+_DAGSTER_HOME = Path(tempfile.mkdtemp(prefix="zwfw-test-dagster-home-"))
+(_DAGSTER_HOME / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+os.environ["DAGSTER_HOME"] = str(_DAGSTER_HOME)
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ def _metadata(result: LoadResult) -> dict[str, dg.MetadataValue]:
         "rows_loaded": dg.MetadataValue.int(result.rows_loaded),
         "rows_rejected": dg.MetadataValue.int(result.rows_rejected),
         "delivered": dg.MetadataValue.bool(not result.absent),
+        "file_count": dg.MetadataValue.int(len(result.files)),
         "files": dg.MetadataValue.md(
             "| file | format | encoding | read | loaded | rejected |\n|---|---|---|---|---|---|\n" + files
         ),

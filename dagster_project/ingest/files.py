@@ -43,7 +43,7 @@ class Delivered:
 
     path: Path
     rel: str  # relative to raw_dir, '/'-separated: the `_file` of its rows
-    display: str  # how messages name it: '<raw_dir name>/<rel>'
+    display: str  # how messages name it: its absolute path, so an operator can open it
     format: str
 
 
@@ -83,11 +83,11 @@ def discover(source: Source, raw_dir: Path, snapshot_date: dt.date) -> list[Deli
     """The delivery's files sorted by name; None if the source was not delivered."""
     day = snapshot_date.isoformat()
     folder = raw_dir / day
-    shown = f"{raw_dir.name}/{day}"
+    shown = str(folder.absolute())
 
     def delivered(p: Path) -> Delivered:
         rel = p.relative_to(raw_dir).as_posix()
-        return Delivered(p, rel, f"{raw_dir.name}/{rel}", p.suffix.lower().lstrip("."))
+        return Delivered(p, rel, str(p.absolute()), p.suffix.lower().lstrip("."))
 
     singles = []
     subdir = None
@@ -115,7 +115,7 @@ def discover(source: Source, raw_dir: Path, snapshot_date: dt.date) -> list[Deli
 
 
 def missing_message(source: Source, raw_dir: Path, snapshot_date: dt.date) -> str:
-    base = f"{raw_dir.name}/{snapshot_date.isoformat()}/{source.name}"
+    base = str((raw_dir / snapshot_date.isoformat() / source.name).absolute())
     return (
         f"missing required file: expected {base}.csv, {base}.xlsx, {base}.parquet "
         f"or {base}/*.(csv|xlsx|parquet) ({source.name} is a reference source, delivered every snapshot)"

@@ -1,0 +1,155 @@
+"""Live progress of a run, read from the Dagster event log while the run executes.
+
+The run writes its events to the instance (ingestion per source, each dbt model and test, the
+checks, the bulletin); a thread reads them back every half second. On a terminal it shows one
+live line per stage (rich); elsewhere (CI, logs) it prints one line per finished step with its
+time. Nothing here changes the run: it only reads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TextIO
+
+STEP_NAMES = {"zwfw_dbt_models": "dbt", "gx_reconciliation_checks": "checks", "bulletin_report": "bulletin"}
+
+
+def step_label(step_key: str) -> str:
+    """'raw__cases' → 'ingest cases'; dbt, checks and bulletin by name."""
+    if step_key.startswith("raw__"):
+        return f"ingest {step_key.removeprefix('raw__')}"
+    return STEP_NAMES.get(step_key, step_key)
+
+
+@dataclass
+class Stage:
+    label: str
+    started: float
+    finished: float | None = None
+    failed: bool = False
+    detail: str = ""
+
+
+@dataclass
+class RunProgress:
+    """What the event log has said so far; `feed` takes events, `lines` renders."""
+
+    dbt_models: int = 0
+    dbt_tests: int = 0
+    stages: dict[str, Stage] = field(default_factory=dict)
+    models_done: int = 0
+    tests_done: int = 0
+    current_model: str = ""
+    finished: list[str] = field(default_factory=list)  # lines of finished steps, in order
+
+    def feed(self, event, now: float) -> None:
+        """`now`: the event's own timestamp (seconds since the epoch)."""
+        kind = event.event_type_value
+        step = event.step_key or ""
+        if kind == "STEP_START":
+            self.stages[step] = Stage(step_label(step), now)
+        elif kind == "ASSET_MATERIALIZATION":
+            mat = event.event_specific_data.materialization
+            key = mat.asset_key.path
+            if key[0] == "raw" and step in self.stages:
+                md = mat.metadata
+                rows = md["rows_read"].value if "rows_read" in md else 0
+                files = md["file_count"].value if "file_count" in md else None
+                took = max(now - self.stages[step].started, 1e-3)
+                shown_files = f"{files} file{'s' if files != 1 else ''}, " if files is not None else ""
+                self.stages[step].detail = f"{shown_files}{rows:,} rows ({rows / took:,.0f} rows/s)"
+            elif step == "zwfw_dbt_models":
+                self.models_done += 1
+                self.current_model = key[-1]
+        elif kind == "ASSET_CHECK_EVALUATION" and step == "zwfw_dbt_models":
+            self.tests_done += 1
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and step in self.stages:
+            stage = self.stages[step]
+            stage.finished, stage.failed = now, kind == "STEP_FAILURE"
+            if step == "zwfw_dbt_models":
+                stage.detail = f"{self.models_done} of {self.dbt_models} models, {self.tests_done} of {self.dbt_tests} tests"
+            status = "FAILED" if stage.failed else "done"
+            detail = f": {stage.detail}" if stage.detail else ""
+            self.finished.append(f"{stage.label} {status} in {stage.finished - stage.started:.1f}s{detail}")
+
+    def live_lines(self, now: float) -> list[str]:
+        out = []
+        for step, stage in self.stages.items():
+            if stage.finished is not None:
+                continue
+            took = now - stage.started
+            if step == "zwfw_dbt_models":
+                out.append(f"dbt: {self.models_done} of {self.dbt_models} models, {self.tests_done} of "
+                           f"{self.dbt_tests} tests ({took:.0f}s) {self.current_model}")
+            else:
+                out.append(f"{stage.label} … {took:.0f}s")
+        return out
+
+
+class ProgressReporter:
+    """Follows one run in a thread; `line()` adds a step of the caller's own (publication)."""
+
+    def __init__(self, instance, run_id: str, out: TextIO, dbt_models: int, dbt_tests: int,
+                 interval: float = 0.5):
+        self.instance, self.run_id, self.out, self.interval = instance, run_id, out, interval
+        self.state = RunProgress(dbt_models=dbt_models, dbt_tests=dbt_tests)
+        self.tty = bool(getattr(out, "isatty", lambda: False)())
+        self._cursor: str | None = None
+        self._printed = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._follow, name="zwfw-progress", daemon=True)
+        self._live = None
+
+    def __enter__(self) -> ProgressReporter:
+        if self.tty:
+            from rich.console import Console
+            from rich.live import Live
+
+            self._live = Live(console=Console(file=self.out, force_terminal=True), refresh_per_second=4,
+                              transient=True)
+            self._live.start()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._poll()
+        if self._live is not None:
+            self._live.stop()
+        self._flush()
+
+    def line(self, text: str) -> None:
+        self.state.finished.append(text)
+        self._flush()
+
+    def _follow(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self._poll()
+            except Exception:  # the run's own storage is busy: try again next tick
+                continue
+            if self._live is not None:
+                from rich.text import Text
+
+                self._live.update(Text("\n".join(self.state.live_lines(time.time()))))
+            self._flush()
+
+    def _poll(self) -> None:
+        conn = self.instance.get_records_for_run(self.run_id, cursor=self._cursor)
+        for record in conn.records:
+            entry = record.event_log_entry
+            if entry.dagster_event is not None:  # timed by the event itself, not by when it was read
+                self.state.feed(entry.dagster_event, entry.timestamp)
+        self._cursor = conn.cursor
+
+    def _flush(self) -> None:
+        new = self.state.finished[self._printed:]
+        self._printed = len(self.state.finished)
+        for text in new:
+            if self._live is not None:
+                self._live.console.print(text, highlight=False)
+            else:
+                print(text, file=self.out, flush=True)
