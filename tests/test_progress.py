@@ -1,0 +1,53 @@
+"""Progress lines from Dagster events: per source rows and rate, dbt as N of M, one line per step."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace as NS
+
+from dagster_project.progress import ProgressReporter, RunProgress, step_label
+
+
+def _event(kind, step, asset=None, metadata=None):
+    data = None
+    if asset is not None:
+        data = NS(materialization=NS(asset_key=NS(path=asset), metadata=metadata or {}))
+    return NS(event_type_value=kind, step_key=step, event_specific_data=data)
+
+
+def _md(**values):
+    return {k: NS(value=v) for k, v in values.items()}
+
+
+def test_ingestion_dbt_and_failure_lines():
+    p = RunProgress(dbt_models=3, dbt_tests=5)
+    p.feed(_event("STEP_START", "raw__cases"), 100.0)
+    p.feed(_event("ASSET_MATERIALIZATION", "raw__cases", ["raw", "cases"], _md(rows_read=20_000, file_count=2)), 102.0)
+    p.feed(_event("STEP_SUCCESS", "raw__cases"), 102.0)
+    p.feed(_event("STEP_START", "zwfw_dbt_models"), 103.0)
+    p.feed(_event("ASSET_MATERIALIZATION", "zwfw_dbt_models", ["stg_cases"]), 104.0)
+    p.feed(_event("ASSET_CHECK_EVALUATION", "zwfw_dbt_models"), 104.5)
+    assert p.live_lines(105.0) == ["dbt: 1 of 3 models, 1 of 5 tests (2s) stg_cases"]
+    p.feed(_event("STEP_FAILURE", "zwfw_dbt_models"), 110.0)
+    assert p.finished == ["ingest cases done in 2.0s: 2 files, 20,000 rows (10,000 rows/s)",
+                          "dbt FAILED in 7.0s: 1 of 3 models, 1 of 5 tests"]
+    assert p.live_lines(111.0) == []
+
+
+def test_step_labels():
+    assert step_label("raw__e_seals") == "ingest e_seals"
+    assert step_label("gx_reconciliation_checks") == "checks"
+    assert step_label("bulletin_report") == "bulletin"
+
+
+def test_off_a_terminal_each_finished_step_is_one_plain_line():
+    records = [NS(event_log_entry=NS(timestamp=t, dagster_event=e)) for t, e in (
+        (1.0, _event("STEP_START", "bulletin_report")), (1.5, _event("STEP_SUCCESS", "bulletin_report")))]
+    instance = NS(get_records_for_run=lambda run_id, cursor=None: NS(records=records if cursor is None else [],
+                                                                      cursor="end"))
+    out = io.StringIO()
+    with ProgressReporter(instance, "run", out, 0, 0, interval=0.01) as reporter:
+        reporter.line("publish done in 0.1s: /w/zwfw.duckdb")
+    assert out.getvalue().splitlines() == ["publish done in 0.1s: /w/zwfw.duckdb", "bulletin done in 0.5s"] or \
+        out.getvalue().splitlines() == ["bulletin done in 0.5s", "publish done in 0.1s: /w/zwfw.duckdb"]
+    assert "\x1b" not in out.getvalue()  # no terminal codes in logs
