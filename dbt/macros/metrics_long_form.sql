@@ -48,3 +48,30 @@
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {% endmacro %}
+
+{#- tables_long_form(tables, metrics) -> metrics_long_form() of the tables that publish one
+    concept's metrics over different scopes (e.g. tables 16 and 17), unioned.
+    `tables`: dict {table_no: relation}, e.g. {16: ref('int_t16_tickets'), 17: ref('int_t17_tickets')}.
+    `metrics`: as in metrics_long_form(), but each named by 'metric', its code without the table
+    prefix ('consult_received' -> 't16_consult_received', 't17_consult_received'), and
+    optionally limited to some of the tables by 'tables': [NN] (default: all of them).
+-#}
+{% macro tables_long_form(tables, metrics) %}
+    {%- for table_no, relation in tables.items() %}
+        {%- set table_metrics = [] %}
+        {%- for metric in metrics %}
+            {%- if not metric.get('metric') -%}
+                {{ exceptions.raise_compiler_error("tables_long_form: " ~ metric ~ " needs 'metric', its code without the tNN_ prefix") }}
+            {%- endif %}
+            {%- if table_no in metric.get('tables', [table_no]) %}
+                {%- set table_metric = {'metric_code': 't%02d_%s' | format(table_no, metric.metric)} %}
+                {%- for key, value in metric.items() if key not in ('metric', 'tables') %}
+                    {%- do table_metric.update({key: value}) %}
+                {%- endfor %}
+                {%- do table_metrics.append(table_metric) %}
+            {%- endif %}
+        {%- endfor %}
+    {{ metrics_long_form(relation, table_no, table_metrics) }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{% endmacro %}

@@ -11,7 +11,7 @@
     four columns of a ratio computed upstream (a table model passing a ratio through). -#}
 {% macro ratio_columns(name, numerator=none, denominator=none, text='percent_text') -%}
     {%- if numerator is none -%}
-    {{ name }}, {{ name }}_text, {{ name }}_numerator, {{ name }}_denominator
+    {{ ratio_column_names(name) | join(', ') }}
     {%- else -%}
     {%- set texts = {'percent_text': percent_text, 'percent_floor_text': percent_floor_text,
                      'per_head_text': per_head_text} -%}
@@ -23,4 +23,10 @@
     {{ numerator }} as {{ name }}_numerator,
     {{ denominator }} as {{ name }}_denominator
     {%- endif -%}
+{%- endmacro %}
+
+{#- ratio_column_names(name) -> the names of ratio_columns(name) as a list:
+    [name, name_text, name_numerator, name_denominator] (e.g. for columns_of(except=...)). -#}
+{% macro ratio_column_names(name) -%}
+    {{ return([name, name ~ '_text', name ~ '_numerator', name ~ '_denominator']) }}
 {%- endmacro %}
