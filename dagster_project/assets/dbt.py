@@ -1,7 +1,8 @@
 """The dbt project as Dagster assets, one per model, with dbt tests as asset checks."""
 
 
-from typing import Any, Mapping
+import re
+from typing import Any, Mapping, Optional
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
@@ -19,9 +20,99 @@ dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config
 
 LAYERS = ("staging", "intermediate", "marts")
 
+_REF = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*\)""")
+_SOURCE = re.compile(r"""source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)""")
+
+
+def _relation(expr: Any) -> str | None:
+    """`ref('stg_regions')` -> stg_regions, `source('raw', 'cases')` -> raw.cases."""
+    text = str(expr or "")
+    if m := _SOURCE.search(text):
+        return f"{m.group(1)}.{m.group(2)}"
+    if m := _REF.search(text):
+        return m.group(1)
+    return None
+
+
+def _tested_relation(test: Mapping[str, Any], kwargs: Mapping[str, Any]) -> str:
+    attached = test.get("attached_node")  # model.<package>.<name>[.v<n>]
+    if attached:
+        return attached.split(".", 2)[-1]
+    return _relation(kwargs.get("model")) or "the tested relation"
+
+
+def _columns(cols: Any) -> str:
+    return ", ".join(map(str, cols)) if isinstance(cols, (list, tuple)) else str(cols)
+
+
+def _values(values: Any) -> str:
+    return ", ".join(repr(v) for v in values) if isinstance(values, (list, tuple)) else repr(values)
+
+
+def dbt_test_description(test: Mapping[str, Any]) -> str:
+    """The description of a dbt test node (a manifest dict) as a Dagster asset check.
+
+    The test's own YAML `description` wins (also accepted under `config`, or as dagster-dbt's
+    `meta.description`); otherwise a sentence says what the generic test asserts, with its
+    arguments, and the `where` filter the test runs under.
+    """
+    config = test.get("config") or {}
+    for declared in (
+        test.get("description"),
+        config.get("description"),
+        (config.get("meta") or {}).get("description"),
+        (test.get("meta") or {}).get("description"),
+    ):
+        if isinstance(declared, str) and declared.strip():
+            return " ".join(declared.split())
+
+    metadata = test.get("test_metadata") or {}
+    kwargs = metadata.get("kwargs") or {}
+    name = metadata.get("name")
+    model = _tested_relation(test, kwargs)
+    column = kwargs.get("column_name") or test.get("column_name")
+
+    if not name:  # a singular test: a query in tests/ that returns the failing rows
+        where = test.get("original_file_path") or test.get("name")
+        sentence = f"The singular test {where} on {model} returns no rows"
+    elif name == "unique":
+        sentence = f"{column} is unique in {model}"
+    elif name == "not_null":
+        sentence = f"{column} is never null in {model}"
+    elif name == "accepted_values":
+        sentence = f"{column} in {model} is one of {_values(kwargs.get('values'))}"
+    elif name == "relationships":
+        target = _relation(kwargs.get("to")) or kwargs.get("to")
+        sentence = (f"Every non-null {column} in {model} exists as "
+                    f"{kwargs.get('field')} in {target}")
+    elif name == "between":
+        sentence = (f"{column} in {model} lies between {kwargs.get('min_value')} and "
+                    f"{kwargs.get('max_value')} inclusive (NULL passes)")
+    elif name == "numerator_le_denominator":
+        sentence = (f"{kwargs.get('numerator')} never exceeds {kwargs.get('denominator')} "
+                    f"in {model} (rows where either is NULL pass)")
+    elif name == "totals_add_up":
+        unit, total = kwargs.get("unit_column", "unit_code"), kwargs.get("total", "TOTAL")
+        sentence = (f"In {model}, per ({_columns(kwargs.get('group_by'))}) the 合计 row "
+                    f"({unit} = '{total}') is the sum over the units: its numerator and "
+                    "denominator, or for counts its value")
+    elif name == "unique_combination":
+        sentence = f"No two rows of {model} share the same ({_columns(kwargs.get('combination'))})"
+    else:  # a generic test this function does not know: its name and arguments
+        qualified = ".".join(p for p in (metadata.get("namespace"), name) if p)
+        args = ", ".join(f"{k}={v!r}" for k, v in sorted(kwargs.items())
+                         if k not in ("model", "column_name"))
+        subject = f"{column} in {model}" if column else model
+        sentence = f"{subject} passes the {qualified} test" + (f" ({args})" if args else "")
+
+    if config.get("where"):
+        sentence += f", among rows where {config['where']}"
+    return sentence + "."
+
 
 class LayeredTranslator(DagsterDbtTranslator):
-    """Groups dbt models by layer (the folder under models/), the way the project is read."""
+    """Groups dbt models by layer (the folder under models/), the way the project is read, and
+    describes every dbt test's asset check."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn") or []
@@ -29,6 +120,20 @@ class LayeredTranslator(DagsterDbtTranslator):
             if part in LAYERS:
                 return part
         return super().get_group_name(dbt_resource_props)
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: Optional[DbtProject],
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check for a dbt test, described by `dbt_test_description` (its default
+        reads only `meta.description`, so most checks would say "No description provided")."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return spec._replace(description=dbt_test_description(manifest["nodes"][unique_id]))
 
 
 @dbt_assets(
