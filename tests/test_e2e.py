@@ -119,9 +119,10 @@ def test_missing_reference_file_fails_and_keeps_the_published_warehouse(built, t
     before = built["warehouse"].stat().st_mtime_ns
     proc = zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25",
                 "--warehouse", str(built["warehouse"]), check=False)
-    assert proc.returncode != 0
-    assert "regions" in proc.stdout + proc.stderr
-    assert "NOT published" in proc.stdout
+    # caught before the run starts: one line naming the absolute path, exit 2, nothing touched
+    assert proc.returncode == 2
+    assert f"zwfw run: {(raw / '2020-12-25' / 'regions').absolute()}.(csv|parquet|xlsx): missing" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
     assert built["warehouse"].stat().st_mtime_ns == before
 
 

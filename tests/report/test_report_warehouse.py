@@ -66,7 +66,7 @@ def test_zwfw_report_refuses_a_snapshot_not_in_the_warehouse(weekly_warehouse, t
     proc = subprocess.run([ZWFW, "report", "--warehouse", str(weekly_warehouse["warehouse"]),
                            "--snapshot", "2020-12-11", "--out", str(tmp_path)], capture_output=True, text=True)
     assert proc.returncode == 2
-    assert "no snapshot 2020-12-11" in proc.stderr and "2020-12-18, 2020-12-25" in proc.stderr
+    assert "snapshot 2020-12-11 is not published (published: 2020-12-18, 2020-12-25)" in proc.stderr
     assert not list(tmp_path.iterdir())
 
 
