@@ -19,19 +19,23 @@ def _date(text: str) -> dt.date:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from dagster_project.progress import FileProgress
+
     started = time.monotonic()
-    if args.world == "calibrated":
-        from zwfw_sample.calibrated import DEFAULT_SCALE, generate_calibrated
+    out = Path(args.out).absolute()
+    with FileProgress(sys.stdout, out / args.snapshot.isoformat()) as progress:
+        if args.world == "calibrated":
+            from zwfw_sample.calibrated import DEFAULT_SCALE, generate_calibrated
 
-        scale = DEFAULT_SCALE if args.scale is None else args.scale
-        res = generate_calibrated(Path(args.out), args.snapshot, scale=scale, seed=args.seed,
-                                  delta_days=args.delta_days)
-    else:
-        from zwfw_sample import generate_snapshot
+            scale = DEFAULT_SCALE if args.scale is None else args.scale
+            res = generate_calibrated(out, args.snapshot, scale=scale, seed=args.seed,
+                                      delta_days=args.delta_days, on_file=progress)
+        else:
+            from zwfw_sample import generate_snapshot
 
-        scale = 1.0 if args.scale is None else args.scale
-        res = generate_snapshot(Path(args.out), args.snapshot, seed=args.seed, scale=scale,
-                                delta_days=args.delta_days)
+            scale = 1.0 if args.scale is None else args.scale
+            res = generate_snapshot(out, args.snapshot, seed=args.seed, scale=scale,
+                                    delta_days=args.delta_days, on_file=progress)
     total = sum(res.rows.values())
     bad = sum(res.bad_rows.values())
     print(f"generated {res.snapshot_dir} ({args.world} world, scale {scale:g}): {total} rows in {len(res.rows)} sources "

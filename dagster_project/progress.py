@@ -1,9 +1,10 @@
-"""Live progress of a run, read from the Dagster event log while the run executes.
+"""Live progress of long work: a run, read from its Dagster event log, and `zwfw generate`'s files.
 
 The run writes its events to the instance (ingestion per source, each dbt model and test, the
 checks, the bulletin); a thread reads them back every half second. On a terminal it shows one
 live line per stage (rich); elsewhere (CI, logs) it prints one line per finished step with its
-time. Nothing here changes the run: it only reads.
+time. Nothing here changes the run: it only reads. `FileProgress` does the same for the files
+`zwfw generate` writes.
 """
 
 from __future__ import annotations
@@ -153,3 +154,57 @@ class ProgressReporter:
                 self._live.console.print(text, highlight=False)
             else:
                 print(text, file=self.out, flush=True)
+
+
+class FileProgress:
+    """`zwfw generate`'s progress: called with each file written, as `on_file(source, path, rows)`.
+
+    On a terminal, one live line per source (files, rows, rows/s); elsewhere one line per file with
+    the time it took (generating its rows included) and the running total.
+    """
+
+    def __init__(self, out: TextIO, root, clock=time.monotonic):
+        self.out, self.root, self.clock = out, root, clock
+        self.tty = bool(getattr(out, "isatty", lambda: False)())
+        self.started = self.last = clock()
+        self.files: dict[str, int] = {}
+        self.rows: dict[str, int] = {}
+        self._live = None
+
+    def __enter__(self) -> FileProgress:
+        if self.tty:
+            from rich.console import Console
+            from rich.live import Live
+
+            self._live = Live(console=Console(file=self.out, force_terminal=True), refresh_per_second=4,
+                              transient=True, get_renderable=self._renderable)
+            self._live.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._live is not None:
+            self._live.stop()
+
+    def __call__(self, source: str, path, rows: int) -> None:
+        now = self.clock()
+        self.files[source] = self.files.get(source, 0) + 1
+        self.rows[source] = self.rows.get(source, 0) + rows
+        if self._live is None:
+            total = sum(self.rows.values())
+            rate = total / max(now - self.started, 1e-3)
+            name = path.relative_to(self.root) if path.is_relative_to(self.root) else path
+            print(f"wrote {name}: {rows:,} rows in {now - self.last:.1f}s "
+                  f"(so far {total:,} rows, {rate:,.0f} rows/s)", file=self.out, flush=True)
+        self.last = now
+
+    def live_lines(self, now: float) -> list[str]:
+        took = max(now - self.started, 1e-3)
+        if not self.files:
+            return [f"generate: building the world … {took:.0f}s"]
+        return [f"{source:<18} {self.files[source]:>4} file{'s' if self.files[source] != 1 else ' '} "
+                f"{self.rows[source]:>14,} rows ({self.rows[source] / took:,.0f} rows/s)" for source in self.files]
+
+    def _renderable(self):
+        from rich.text import Text
+
+        return Text("\n".join(self.live_lines(self.clock())))

@@ -51,3 +51,38 @@ def test_off_a_terminal_each_finished_step_is_one_plain_line():
     assert out.getvalue().splitlines() == ["publish done in 0.1s: /w/zwfw.duckdb", "bulletin done in 0.5s"] or \
         out.getvalue().splitlines() == ["bulletin done in 0.5s", "publish done in 0.1s: /w/zwfw.duckdb"]
     assert "\x1b" not in out.getvalue()  # no terminal codes in logs
+
+
+class _Clock:
+    def __init__(self, t: float = 0.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_generate_progress_off_a_terminal_is_one_line_per_file(tmp_path):
+    from dagster_project.progress import FileProgress
+
+    out, clock = io.StringIO(), _Clock(10.0)
+    with FileProgress(out, tmp_path, clock=clock) as progress:
+        clock.t = 12.0
+        progress("cases", tmp_path / "cases" / "part-000.csv", 1_000)
+        clock.t = 14.0
+        progress("cases", tmp_path / "cases" / "part-001.parquet", 3_000)
+    assert out.getvalue().splitlines() == [
+        "wrote cases/part-000.csv: 1,000 rows in 2.0s (so far 1,000 rows, 500 rows/s)",
+        "wrote cases/part-001.parquet: 3,000 rows in 2.0s (so far 4,000 rows, 1,000 rows/s)"]
+
+
+def test_generate_progress_on_a_terminal_is_live_per_source(tmp_path):
+    from dagster_project.progress import FileProgress
+
+    clock = _Clock(0.0)
+    progress = FileProgress(io.StringIO(), tmp_path, clock=clock)
+    assert progress.live_lines(3.0) == ["generate: building the world … 3s"]
+    progress("regions", tmp_path / "regions.csv", 176)
+    progress("cases", tmp_path / "cases" / "part-000.csv", 10_000)
+    progress("cases", tmp_path / "cases" / "part-001.csv", 10_000)
+    assert progress.live_lines(4.0) == ["regions               1 file             176 rows (44 rows/s)",
+                                        "cases                 2 files         20,000 rows (5,000 rows/s)"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,8 @@ from zwfw_contract.sources import SOURCES
 __all__ = ["GenerateResult", "generate_snapshot", "delivery_window", "is_valid_uscc", "uscc_check_char"]
 
 # Ticket timestamp spellings and their shares.
+OnFile = Callable[[str, Path, int], None]  # (source, path, rows) of a file just written
+
 _TICKET_STYLES = ["iso", "slash_minutes", "chinese", "fullwidth", "padded"]
 _TICKET_STYLE_P = [0.70, 0.12, 0.08, 0.05, 0.05]
 
@@ -62,7 +64,7 @@ def _clear(snapshot_dir: Path) -> None:
 
 
 def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 20201225, scale: float = 1.0,
-                      delta_days: int | None = None) -> GenerateResult:
+                      delta_days: int | None = None, on_file: OnFile | None = None) -> GenerateResult:
     """The random sample world (`zwfw generate --world sample`): plausible, not calibrated."""
     if scale < 0:
         raise ValueError("scale must be ≥ 0")
@@ -76,19 +78,20 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
         [("cases", ev["cases"]), ("evaluations", ev["evaluations"])], ev["tickets"],
         county_dept_id=county_dept.dept_id, county_uscc=county_dept.uscc, county_region=county_dept.region,
         csv_part_rows=max(n // 3, 1), parquet_part_rows=max(n - 2 * (n // 3), 1),
-        eval_part_rows=max(ev["evaluations"].num_rows, 1))
+        eval_part_rows=max(ev["evaluations"].num_rows, 1), on_file=on_file)
 
 
 def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None, seed: int,
                    ref: dict[str, pa.Table], event_batches: Iterable[tuple[str, pa.Table]], tickets: pa.Table, *,
                    county_dept_id: str, county_uscc: str, county_region: str,
                    csv_part_rows: int = 200_000, parquet_part_rows: int = 2_000_000,
-                   eval_part_rows: int = 2_000_000) -> GenerateResult:
+                   eval_part_rows: int = 2_000_000, on_file: OnFile | None = None) -> GenerateResult:
     """Write one delivery in CONTRACT §2's layout and formats, with the deliberately bad rows.
 
     Shared by both worlds so that the formats (encodings, XLSX cells, spellings) and the bad rows
     that exercise the rejects are the same. Cases and evaluations arrive as a stream of batches
     and are written in parts (two CSV parts, then Parquet) without holding them all in memory.
+    `on_file(source, path, rows)` is told of each file once it is written (the CLI's progress).
     """
     start, end = delivery_window(snapshot_date, delta_days)
     snap_dir = Path(out_dir) / snapshot_date.isoformat()
@@ -109,6 +112,8 @@ def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None
         rows[source] = rows.get(source, 0) + table.num_rows
         bad[source] += n_bad
         files.append(path)
+        if on_file is not None:
+            on_file(source, path, table.num_rows)
 
     t = ref
 

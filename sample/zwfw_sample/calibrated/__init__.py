@@ -22,7 +22,7 @@ __all__ = ["CALIBRATED_SNAPSHOT", "DEFAULT_SCALE", "DEFAULT_SEED", "generate_cal
 
 
 def generate_calibrated(out_dir: Path, snapshot: dt.date, scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED,
-                        delta_days: int | None = None):
+                        delta_days: int | None = None, on_file=None):
     """Write the delivery of `snapshot` (a backfill, or the last `delta_days` days of events)."""
     from zwfw_sample import delivery_window, write_delivery
 
@@ -44,4 +44,4 @@ def generate_calibrated(out_dir: Path, snapshot: dt.date, scale: float = DEFAULT
     return write_delivery(
         Path(out_dir), snapshot, delta_days, seed, ref,
         iter_events(roster, items, scale, start, end, seed), build_tickets(roster, start, end, seed),
-        county_dept_id=county.dept_id, county_uscc=county.uscc, county_region=county.region_code)
+        county_dept_id=county.dept_id, county_uscc=county.uscc, county_region=county.region_code, on_file=on_file)
