@@ -42,7 +42,8 @@ class RunSummary:
     seconds: float
     sources: list[SourceCount] = field(default_factory=list)
     models_built: int = 0
-    checks_passed: int = 0
+    checks_passed: int = 0  # dbt tests
+    other_checks_passed: int = 0  # the reconciliation (GX) checks
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)  # "step: first line of its error"
     bulletin: list[str] = field(default_factory=list)  # the HTML and XLSX the report asset wrote
@@ -57,7 +58,8 @@ class RunSummary:
                 lines.append(f"  {s.source:<20}{s.files:>6}{s.rows_read:>12}{s.rows_loaded:>12}{s.rows_rejected:>10}")
             tot = [sum(getattr(s, a) for s in self.sources) for a in ("rows_read", "rows_loaded", "rows_rejected")]
             lines.append(f"  {'total':<20}{'':>6}{tot[0]:>12}{tot[1]:>12}{tot[2]:>10}")
-        lines.append(f"  dbt models built: {self.models_built}; tests passed: {self.checks_passed}, failed: {len(self.checks_failed)}")
+        lines.append(f"  dbt models built: {self.models_built}; dbt tests passed: {self.checks_passed}; "
+                     f"reconciliation checks passed: {self.other_checks_passed}; failed: {len(self.checks_failed)}")
         for c in self.checks_failed:
             lines.append(f"    failed test: {c}")
         for s in self.failed_steps:
@@ -162,6 +164,18 @@ def _dbt_counts(defs) -> tuple[int, int]:
     return len(zwfw_dbt_models.keys), len(list(zwfw_dbt_models.check_specs))
 
 
+def _dbt_check_keys() -> set:
+    from dagster_project.assets.dbt import zwfw_dbt_models
+
+    return set(zwfw_dbt_models.check_keys)
+
+
+def _check_key(evaluation):
+    import dagster as dg
+
+    return dg.AssetCheckKey(evaluation.asset_key, evaluation.check_name)
+
+
 def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path, verbose: bool = False) -> RunSummary:
     import dagster as dg
 
@@ -196,6 +210,7 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
     if not instance.has_dynamic_partition(SNAPSHOT_PARTITIONS_NAME, key):
         instance.add_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME, [key])
     models, tests = _dbt_counts(defs)
+    dbt_checks = _dbt_check_keys()
     with ProgressReporter(instance, run_id, terminal, models, tests) as progress:
         result = defs.resolve_job_def(WEEKLY_JOB_NAME).execute_in_process(
             instance=instance, partition_key=key, raise_on_error=False, run_id=run_id,
@@ -217,7 +232,8 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
             published=False,
             seconds=0.0,
             models_built=sum(1 for k in materialized if k.path[0] != "raw" and k != BULLETIN_REPORT),
-            checks_passed=sum(1 for c in checks if c.passed),
+            checks_passed=sum(1 for c in checks if c.passed and _check_key(c) in dbt_checks),
+            other_checks_passed=sum(1 for c in checks if c.passed and _check_key(c) not in dbt_checks),
             checks_failed=[f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if _blocking_failure(c)],
             failed_steps=failed_steps,
             bulletin=bulletin,

@@ -43,6 +43,18 @@ def test_weekly_runs_are_in_the_instance_with_partitions_materializations_and_ch
     assert "log (Dagster, dbt, stack traces): " in weekly_warehouse["second"].stdout
 
 
+def test_the_summary_counts_dbt_tests_as_the_progress_line_does(weekly_warehouse):
+    """'N of M tests' while dbt runs and 'dbt tests passed: N' after it count the same things."""
+    import re
+
+    from dagster_project.assets.dbt import zwfw_dbt_models
+
+    out = weekly_warehouse["second"].stdout
+    tests = len(list(zwfw_dbt_models.check_specs))
+    assert f"{tests} of {tests} tests" in out
+    assert re.search(rf"dbt tests passed: {tests}; reconciliation checks passed: [1-9][0-9]*; failed: 0", out), out
+
+
 def test_a_failing_step_is_named_with_its_reason_in_one_line(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh" / "zwfw.duckdb"
     subprocess.run([ZWFW, "generate", "--world", "sample", "--out", str(raw), "--snapshot", "2020-12-25",
