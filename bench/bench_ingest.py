@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_ingest.py --rows 2000000
 
 Writes a CSV of the given size (11 columns, three of them PII, ~0.1% bad rows) into a temp
-dir, loads `departments` then `cases` into a fresh warehouse and prints the rate. The floor, on
+dir, loads `departments` then `cases` into a fresh lake and prints the rate. The floor, on
 the same file in the same run, is one DuckDB pass that reads the CSV, hashes the three personal
 columns and writes the rows out: what any ingestion must at least do. The last line is
 `ingest <s> s, floor <s> s, ratio <r>; <rows/s> rows/s`.
@@ -75,10 +75,10 @@ def main() -> None:
         path = write_delivery(raw, args.rows)
         size_mb = path.stat().st_size / 1e6
         print(f"generated {args.rows:,} rows ({size_mb:,.0f} MB) in {time.perf_counter() - t0:.1f} s")
-        warehouse = Path(tmp) / "wh.duckdb"
-        ingest_source("departments", raw, SNAPSHOT, warehouse, "bench-key")
+        lake = Path(tmp) / "lake"
+        ingest_source("departments", raw, SNAPSHOT, lake, "bench-key")
         t0 = time.perf_counter()
-        result = ingest_source("cases", raw, SNAPSHOT, warehouse, "bench-key")
+        result = ingest_source("cases", raw, SNAPSHOT, lake, "bench-key")
         elapsed = time.perf_counter() - t0
         print(
             f"cases: read {result.rows_read:,}, loaded {result.rows_loaded:,}, "

@@ -1,7 +1,10 @@
 """Paths and settings, read from the environment in one place.
 
-`ZWFW_WAREHOUSE` is the single switch for where the DuckDB warehouse lives: the Dagster
-resource reads it here and the dbt profile reads the same variable (`dbt/profiles.yml`).
+`ZWFW_WAREHOUSE` is the single switch for where the published DuckDB warehouse lives, and
+`ZWFW_LAKE` for the Parquet lake (default: `lake/` beside the warehouse). Ingestion, the Dagster
+resources and the dbt profile and sources read the same two variables; `export_locations()` puts
+the resolved defaults into the environment so that a dbt subprocess sees what Python sees.
+A build works in `<warehouse>.build`, a scratch database made new for each build.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ DEFAULT_RAW_DIR = PROJECT_ROOT / "raw"
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 
 WAREHOUSE_ENV = "ZWFW_WAREHOUSE"
+LAKE_ENV = "ZWFW_LAKE"
 RAW_DIR_ENV = "ZWFW_RAW_DIR"
 PII_KEY_ENV = "ZWFW_PII_KEY"
 REPORT_DIR_ENV = "ZWFW_REPORT_DIR"
 INGEST_MEMORY_ENV = "ZWFW_INGEST_MEMORY_LIMIT"
+KEEP_BUILD_ENV = "ZWFW_KEEP_BUILD"  # "1": keep the scratch database after publication, to inspect it
 
 # The in-memory database that stages one source's delivery spills to its private temp dir
 # beyond this (DuckDB's default, 80 % of RAM, leaves no room for dbt or a second process).
@@ -37,6 +42,27 @@ def warehouse_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).resolve()
 
 
+def lake_path(warehouse: Path | None = None) -> Path:
+    """The Parquet lake: `ZWFW_LAKE`, else `lake/` beside the (published) warehouse."""
+    env = os.environ.get(LAKE_ENV)
+    if env:
+        return Path(env).resolve()
+    return (warehouse or warehouse_path()).resolve().parent / "lake"
+
+
+def build_path(warehouse: Path | None = None) -> Path:
+    """The scratch database a build works in (dbt's target): new for each build, never published."""
+    published = (warehouse or warehouse_path()).resolve()
+    return published.with_name(published.name + ".build")
+
+
+def export_locations() -> dict[str, str]:
+    """Set `ZWFW_WAREHOUSE` and `ZWFW_LAKE` to their resolved values (defaults included) for dbt."""
+    locations = {WAREHOUSE_ENV: str(warehouse_path()), LAKE_ENV: str(lake_path())}
+    os.environ.update(locations)
+    return locations
+
+
 def raw_dir() -> Path:
     return Path(os.environ.get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).resolve()
 
@@ -47,6 +73,10 @@ def report_dir(warehouse: Path | None = None) -> Path:
     if env:
         return Path(env).resolve()
     return (warehouse or warehouse_path()).resolve().parent / "report"
+
+
+def keep_build() -> bool:
+    return os.environ.get(KEEP_BUILD_ENV) == "1"
 
 
 def ingest_memory_limit() -> str:

@@ -30,6 +30,7 @@ def ensure_manifest(force: bool = False) -> Path:
     if force or _stale(manifest):
         env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         env.setdefault(config.WAREHOUSE_ENV, str(config.warehouse_path()))
+        env.setdefault(config.LAKE_ENV, str(config.lake_path()))
         dbt = Path(sys.executable).with_name("dbt")
         cmd = [str(dbt), *dbt_parse_args(), "--project-dir", str(config.DBT_PROJECT_DIR),
                "--profiles-dir", str(config.DBT_PROJECT_DIR)]

@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
-STEP_NAMES = {"zwfw_dbt_models": "dbt", "gx_reconciliation_checks": "checks", "bulletin_report": "bulletin"}
+STEP_NAMES = {"zwfw_dbt_models": "dbt", "gx_reconciliation_checks": "checks", "published_warehouse": "publish",
+              "bulletin_report": "bulletin"}
 
 
 def step_label(step_key: str) -> str:

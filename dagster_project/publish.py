@@ -1,47 +1,154 @@
-"""Build beside the published warehouse, then swap it in atomically.
+"""Publication: the snapshot's marts into the lake, then a new small warehouse swapped in atomically.
 
-Analysts hold the published file open read-only; a build must neither wait for them nor show
-them a half-built or failed state. So a build works on a copy (`<file>.build`) and the copy
-replaces the published file with one `os.replace` only after everything passed. A failed build
-leaves the published file exactly as it was (the failed copy stays for inspection until the
-next build starts).
+A build works in a scratch database (`<file>.build`, new for each build). Analysts hold the
+published file open read-only; a build must neither wait for them nor show them a half-built or
+failed state, so the published file is never opened for writing. Publication, after every
+blocking check passed:
+
+1. writes each mart's rows of the snapshot to `<lake>/marts/<model>/snapshot_date=D/` (aside,
+   then renamed into place, replacing only that snapshot);
+2. assembles `<file>.next` from the lake alone: every snapshot of every mart (the marts'
+   history), `raw.rejects` and `raw.load_files` as tables, and the `raw.<source>` views over the
+   lake for drill-down (the same views dbt reads, with the lake's absolute path);
+3. replaces the published file with it by one `os.replace`, and deletes the scratch database
+   (`ZWFW_KEEP_BUILD=1` keeps it, with dbt's staging and intermediate models, to inspect).
+
+Its size grows with snapshots × units, not with the case records. A failed or killed build
+leaves the published file byte-identical (and its scratch database for inspection, until the
+next build starts); readers keep the old inode until they reconnect.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from dagster_project import config
+from dagster_project import lake as lake_layout
 
-def build_path(published: Path) -> Path:
-    return published.with_name(published.name + ".build")
+# Parquet has no 128-bit integer (DuckDB would write DOUBLE): such columns travel as DECIMAL(38,0)
+# and are cast back to the build's type when the published file is assembled.
+_TRAVEL_TYPES = {"HUGEINT": "DECIMAL(38,0)", "UHUGEINT": "DECIMAL(38,0)"}
+MATERIALISED_RAW = ("rejects", "load_files")  # small, and read on every audit: tables, not views
+
+
+@dataclass(frozen=True)
+class Published:
+    file: Path
+    marts: int
+    snapshots: int
+    bytes: int
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _marts(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """Each mart of the build and its columns in order, with their types."""
+    rows = con.execute(
+        "select table_name, column_name, data_type from duckdb_columns() "
+        "where schema_name = 'marts' order by table_name, column_index").fetchall()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, dtype in rows:
+        out.setdefault(table, []).append((column, dtype))
+    return out
+
+
+def export_marts(build: Path, lake: Path, snapshot: dt.date) -> dict[str, list[tuple[str, str]]]:
+    """Write the build's marts for `snapshot` into the lake; returns the marts and their columns."""
+    con = duckdb.connect(str(build), read_only=True)
+    try:
+        marts = _marts(con)
+        for table, columns in marts.items():
+            if "snapshot_date" not in {c for c, _ in columns}:
+                raise RuntimeError(f"{build}: marts.{table} has no snapshot_date column; cannot partition it")
+            cols = ", ".join(
+                f"cast({_ident(c)} as {_TRAVEL_TYPES[t]}) as {_ident(c)}" if t in _TRAVEL_TYPES else _ident(c)
+                for c, t in columns if c != "snapshot_date")
+
+            def write(folder: Path, table=table, cols=cols) -> None:
+                target = _sql_str(str(folder / lake_layout.DATA_FILE))
+                con.execute(f"copy (select {cols} from marts.{_ident(table)} where snapshot_date = ?) "
+                            f"to {target} (format parquet, compression zstd)", [snapshot])
+
+            lake_layout.write_partition(lake_layout.mart_dir(lake, table, snapshot), write)
+        return marts
+    finally:
+        con.close()
+
+
+def _raw_views(build: Path) -> list[tuple[str, str]]:
+    con = duckdb.connect(str(build), read_only=True)
+    try:
+        return con.execute("select view_name, sql from duckdb_views() "
+                           "where schema_name = 'raw' and not internal order by view_name").fetchall()
+    finally:
+        con.close()
 
 
 def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
 
 
-def prepare_build(published: Path) -> Path:
-    """A fresh build file: a copy of the published warehouse, or nothing for the first build."""
-    build = build_path(published)
+def fresh_scratch(build: Path) -> None:
+    """Every build starts from an empty scratch database: whatever a failed build left is gone."""
     for stale in (build, _wal(build)):
         stale.unlink(missing_ok=True)
-    published.parent.mkdir(parents=True, exist_ok=True)
-    if published.exists():
-        shutil.copy2(published, build)
-    return build
+    build.parent.mkdir(parents=True, exist_ok=True)
 
 
-def publish(build: Path, published: Path) -> None:
-    """Fold the WAL into the file, then swap. Readers keep the old inode until they reconnect."""
-    con = duckdb.connect(str(build))
+def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]],
+             raw_views: list[tuple[str, str]]) -> Path:
+    """Write `<published>.next` from the lake; the published file itself is not touched."""
+    nxt = published.with_name(published.name + ".next")
+    for stale in (nxt, _wal(nxt)):
+        stale.unlink(missing_ok=True)
+    con = duckdb.connect(str(nxt))
     try:
-        con.execute("CHECKPOINT")
+        con.execute("create schema marts")
+        for table, columns in marts.items():
+            files = _sql_str(lake_layout.data_glob(Path(lake) / lake_layout.MARTS, table))
+            cols = ", ".join(f"cast({_ident(c)} as {t}) as {_ident(c)}" for c, t in columns)
+            con.execute(f"create table marts.{_ident(table)} as select {cols} from read_parquet({files}, "
+                        "hive_partitioning = true, union_by_name = true) order by snapshot_date")
+        con.execute("create schema raw")
+        for name, sql in raw_views:
+            con.execute(sql)
+            if name in MATERIALISED_RAW:
+                con.execute(f"create table raw.{_ident('_' + name)} as select * from raw.{_ident(name)}")
+                con.execute(f"drop view raw.{_ident(name)}")
+                con.execute(f"alter table raw.{_ident('_' + name)} rename to {_ident(name)}")
+        con.execute("checkpoint")
     finally:
         con.close()
-    if _wal(build).exists():
-        raise RuntimeError(f"{build}: write-ahead log still present after CHECKPOINT; not publishing")
-    os.replace(build, published)
+    if _wal(nxt).exists():
+        raise RuntimeError(f"{nxt}: write-ahead log still present after CHECKPOINT; not publishing")
+    return nxt
+
+
+def publish(build: Path, published: Path, lake: Path, snapshot: dt.date) -> Published:
+    """Export the snapshot's marts to the lake, assemble the new warehouse, swap it in."""
+    published = Path(published)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    marts = export_marts(build, lake, snapshot)
+    nxt = assemble(published, lake, marts, _raw_views(build))
+    os.chmod(nxt, 0o640)
+    os.replace(nxt, published)
+    fd = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if not config.keep_build():  # published: the scratch (staging, intermediate tables) is not needed again
+        fresh_scratch(build)
+    snapshots = {p.name for table in marts for p in (Path(lake) / lake_layout.MARTS / table).glob("snapshot_date=*")}
+    return Published(published, len(marts), len(snapshots), published.stat().st_size)

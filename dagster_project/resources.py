@@ -1,36 +1,40 @@
-"""The DuckDB warehouse as a Dagster resource."""
+"""Where the pipeline reads and writes, as a Dagster resource."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import dagster as dg
-import duckdb
 
 from dagster_project import config
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """Where the pipeline writes.
+    """The published warehouse, the scratch database a build works in, and the lake.
 
-    `path` empty means "ask `ZWFW_WAREHOUSE` at run time", the variable the dbt profile reads
-    too, so the two can never point at different files. Connections are opened per use and
-    closed at once: DuckDB allows one writer per file, and dbt runs in between.
+    Empty fields mean "ask `ZWFW_WAREHOUSE` / `ZWFW_LAKE` at run time", the variables the dbt
+    profile and sources read too, so Python and dbt can never point at different places.
     """
 
     path: str = ""
+    lake: str = ""
 
     @property
     def file(self) -> Path:
+        """The published file analysts read; only publication replaces it, by one rename."""
         return Path(self.path).resolve() if self.path else config.warehouse_path()
 
-    @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.file), read_only=read_only)
-        try:
-            yield con
-        finally:
-            con.close()
+    @property
+    def build(self) -> Path:
+        return config.build_path(self.file)
+
+    @property
+    def lake_dir(self) -> Path:
+        return Path(self.lake).resolve() if self.lake else config.lake_path(self.file)
+
+    def export(self) -> None:
+        """Point `ZWFW_WAREHOUSE` and `ZWFW_LAKE` at this resource's locations, for dbt."""
+        import os
+
+        os.environ[config.WAREHOUSE_ENV] = str(self.file)
+        os.environ[config.LAKE_ENV] = str(self.lake_dir)

@@ -1,4 +1,8 @@
-"""`zwfw run`: one snapshot through every asset, in-process, then publish atomically.
+"""`zwfw run`: one snapshot through every asset of the weekly job, in-process.
+
+The job itself builds in a scratch database and publishes (`published_warehouse`), exactly as
+a run launched from the Dagster UI or the schedule does; this module only sets the locations,
+follows the run and summarises it.
 
 The run is recorded in the persistent Dagster instance (`DAGSTER_HOME`, the one `dagster dev`
 shows), so the UI lists each snapshot's run, materializations and check results. Dagster's and
@@ -20,8 +24,8 @@ from pathlib import Path
 import duckdb
 
 from dagster_project import config
+from dagster_project import lake as lake_layout
 from dagster_project.manifest import ensure_manifest
-from dagster_project.publish import prepare_build, publish
 
 
 @dataclass
@@ -77,20 +81,20 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def _source_counts(warehouse: Path, snapshot: dt.date) -> list[SourceCount]:
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.IOException:  # a failed step's subprocess may still hold the build: counts unknown
-        return []
+def _source_counts(lake: Path, snapshot: dt.date) -> list[SourceCount]:
+    """Per source, the snapshot's files and rows, from the lake's `load_files.parquet`."""
+    files = lake_layout.meta_glob(lake, lake_layout.LOAD_FILES_FILE).replace("'", "''")
+    con = duckdb.connect()
     try:
         rows = con.execute(
-            """
+            f"""
             select source, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected)
-            from raw.load_files where snapshot_date = ? group by source order by source
+            from read_parquet('{files}', hive_partitioning = true)
+            where snapshot_date = ? group by source order by source
             """,
             [snapshot],
         ).fetchall()
-    except duckdb.CatalogException:
+    except duckdb.IOException:  # nothing ingested yet
         rows = []
     finally:
         con.close()
@@ -193,12 +197,14 @@ def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path, verbose: boo
 def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -> RunSummary:
     from dagster_project.progress import ProgressReporter
 
-    build = prepare_build(published_file)
-    os.environ[config.WAREHOUSE_ENV] = str(build)
+    os.environ[config.WAREHOUSE_ENV] = str(published_file)
+    lake = config.lake_path(published_file)
+    os.environ[config.LAKE_ENV] = str(lake)
     os.environ[config.RAW_DIR_ENV] = str(raw_dir.resolve())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     ensure_manifest()
 
+    from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
     from dagster_project.assets.report import BULLETIN_REPORT
     from dagster_project.definitions import defs
     from dagster_project.jobs import WEEKLY_JOB_NAME
@@ -211,7 +217,7 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
         instance.add_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME, [key])
     models, tests = _dbt_counts(defs)
     dbt_checks = _dbt_check_keys()
-    with ProgressReporter(instance, run_id, terminal, models, tests) as progress:
+    with ProgressReporter(instance, run_id, terminal, models, tests):
         result = defs.resolve_job_def(WEEKLY_JOB_NAME).execute_in_process(
             instance=instance, partition_key=key, raise_on_error=False, run_id=run_id,
             tags={"zwfw/launched_by": "zwfw run", "zwfw/raw_dir": str(raw_dir.resolve())},
@@ -231,7 +237,8 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
             success=result.success and not any(_blocking_failure(c) for c in checks),
             published=False,
             seconds=0.0,
-            models_built=sum(1 for k in materialized if k.path[0] != "raw" and k != BULLETIN_REPORT),
+            models_built=sum(1 for k in materialized
+                             if k.path[0] != "raw" and k not in (BULLETIN_REPORT, PUBLISHED_WAREHOUSE)),
             checks_passed=sum(1 for c in checks if c.passed and _check_key(c) in dbt_checks),
             other_checks_passed=sum(1 for c in checks if c.passed and _check_key(c) not in dbt_checks),
             checks_failed=[f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if _blocking_failure(c)],
@@ -239,11 +246,7 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
             bulletin=bulletin,
             run_id=run_id,
         )
-        if build.exists():
-            summary.sources = _source_counts(build, snapshot)
-        if summary.success:
-            began = time.monotonic()
-            publish(build, published_file)
-            summary.published = True
-            progress.line(f"publish done in {time.monotonic() - began:.1f}s: {published_file}")
+        summary.sources = _source_counts(lake, snapshot)
+        summary.published = PUBLISHED_WAREHOUSE in materialized
+        summary.success = summary.success and summary.published
     return summary

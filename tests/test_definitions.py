@@ -24,7 +24,7 @@ def test_one_ingestion_asset_per_source_keyed_like_the_dbt_source(defs):
     for source in SOURCES:
         spec = specs[dg.AssetKey(["raw", source.name])]
         assert spec.group_name == "ingestion"
-        assert {"python", "duckdb"} <= set(spec.kinds)
+        assert {"python", "parquet"} <= set(spec.kinds)
 
 
 def test_dbt_models_grouped_by_layer_and_depend_on_ingestion(defs):
@@ -54,20 +54,23 @@ def test_dbt_tests_surface_as_asset_checks(defs):
     assert any(c.asset_key.path[-1] == "fct_metrics" for c in checks)
 
 
-def test_bulletin_report_comes_last_after_every_mart_and_the_blocking_checks(defs):
+def test_publication_follows_every_mart_and_the_blocking_checks_and_the_bulletin_follows_it(defs):
+    from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
     from dagster_project.assets.report import BULLETIN_REPORT
     from dagster_project.report.layout import MARTS
 
+    published = _specs(defs)[PUBLISHED_WAREHOUSE]
+    assert published.group_name == "publish" and {"duckdb", "parquet"} <= set(published.kinds)
+    assert {d.asset_key for d in published.deps} == {dg.AssetKey([m]) for m in (*MARTS, "fct_metrics")}
     spec = _specs(defs)[BULLETIN_REPORT]
     assert spec.group_name == "report"
     assert spec.partitions_def is not None and spec.partitions_def.name == "snapshot"
-    deps = {d.asset_key for d in spec.deps}
-    assert deps == {dg.AssetKey([m]) for m in (*MARTS, "fct_metrics")}
-    # the reconciliation checks on fct_metrics block what depends on it: a failing one skips the report
+    assert {d.asset_key for d in spec.deps} == {PUBLISHED_WAREHOUSE}
+    # the reconciliation checks on fct_metrics block what depends on it: a failing one skips publication
     graph = defs.resolve_asset_graph()
     gx = [graph.get_check_spec(k) for k in graph.asset_check_keys
           if k.asset_key == dg.AssetKey(["fct_metrics"]) and k.name.startswith("gx_")]
     assert gx and all(c.blocking for c in gx)
     # and the weekly job materializes it
     job = defs.resolve_job_def("weekly_snapshot")
-    assert BULLETIN_REPORT in job.asset_layer.asset_graph.get_all_asset_keys()
+    assert {BULLETIN_REPORT, PUBLISHED_WAREHOUSE} <= job.asset_layer.asset_graph.get_all_asset_keys()

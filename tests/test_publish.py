@@ -1,61 +1,143 @@
-"""Publication is a copy-build-swap: readers are never blocked and never see a failed build."""
+"""Publication: the build's marts go to the lake, and a new small warehouse assembled from the lake
+replaces the published file by one rename. Readers are never blocked and never see a failed build."""
+
+import datetime as dt
+import hashlib
+import os
 
 import duckdb
 import pytest
 
-from dagster_project.publish import build_path, prepare_build, publish
+from dagster_project import lake as lake_layout
+from dagster_project.publish import fresh_scratch, publish
+
+D1, D2 = dt.date(2020, 12, 18), dt.date(2020, 12, 25)
 
 
-def _write(path, value):
-    con = duckdb.connect(str(path))
-    con.execute("create or replace table t as select ? as v", [value])
+def _lake(tmp_path):
+    """A lake with one source (cases) and its rejects and counts, as ingestion writes them."""
+    lake = tmp_path / "lake"
+    con = duckdb.connect()
+    for day, n in ((D1, 2), (D2, 3)):
+        def write(folder, n=n):
+            con.execute(f"copy (select 'C' || i as case_id, 'f.csv' as _file, i::bigint as _line from range({n}) t(i)) "
+                        f"to '{folder / 'part-0.parquet'}'")
+            con.execute(f"copy (select 'cases' as source, 'f.csv' as file, 9::bigint as line, null::varchar as column_name, "
+                        f"'bad' as reason, '{{}}' as raw_values, now()::timestamp as loaded_at) to '{folder / 'rejects.parquet'}'")
+            con.execute(f"copy (select 'cases' as source, 'f.csv' as file, 'csv' as format, 'utf-8' as encoding, "
+                        f"{n + 1}::bigint as rows_read, {n}::bigint as rows_loaded, 1::bigint as rows_rejected, "
+                        f"now()::timestamp as loaded_at) to '{folder / 'load_files.parquet'}'")
+        lake_layout.write_partition(lake_layout.partition_dir(lake, "cases", day), write)
     con.close()
+    return lake
 
 
-def _read(path):
+def _build(tmp_path, lake, snapshot, value):
+    """A build's scratch database: one mart holding `snapshot`, and dbt's raw views over the lake."""
+    build = tmp_path / "w.duckdb.build"
+    fresh_scratch(build)
+    con = duckdb.connect(str(build))
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_x as select ?::date as snapshot_date, 'U1' as unit_code, "
+                "?::hugeint as n, 0.5::double as value", [snapshot, value])
+    con.execute("create schema raw")
+    for table, files in (("cases", lake_layout.data_glob(lake, "cases")),
+                         ("rejects", lake_layout.meta_glob(lake, "rejects.parquet")),
+                         ("load_files", lake_layout.meta_glob(lake, "load_files.parquet"))):
+        con.execute(f"create view raw.{table} as select * from read_parquet('{files}', hive_partitioning = true)")
+    con.close()
+    return build
+
+
+def _q(path, sql):
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute("select v from t").fetchone()[0]
+        return con.execute(sql).fetchall()
     finally:
         con.close()
 
 
-def test_first_build_starts_empty(tmp_path):
-    published = tmp_path / "w.duckdb"
-    build = prepare_build(published)
-    assert build == build_path(published) and not build.exists()
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_build_is_a_copy_and_publish_swaps_while_a_reader_is_open(tmp_path):
-    published = tmp_path / "w.duckdb"
-    _write(published, "old")
+def test_the_published_file_holds_every_snapshot_of_the_marts_from_the_lake(tmp_path):
+    lake, published = _lake(tmp_path), tmp_path / "w.duckdb"
+    first = publish(_build(tmp_path, lake, D1, 10), published, lake, D1)
+    assert first.snapshots == 1 and first.marts == 1
+    build = _build(tmp_path, lake, D2, 2**70)  # the second build starts empty: it holds D2 only
+    assert _q(build, "select count(*) from marts.fct_x") == [(1,)]
+    second = publish(build, published, lake, D2)
+    assert second.snapshots == 2 and not build.exists()  # the scratch is gone once published
+    assert _q(published, "select snapshot_date, n, value from marts.fct_x order by 1") == [(D1, 10, 0.5), (D2, 2**70, 0.5)]
+    types = _q(published, "select column_name, data_type from duckdb_columns() where table_name = 'fct_x' "
+                          "order by column_index")
+    assert types == [("snapshot_date", "DATE"), ("unit_code", "VARCHAR"), ("n", "HUGEINT"), ("value", "DOUBLE")]
+    assert sorted(p.name for p in (lake / "marts" / "fct_x").iterdir()) == ["snapshot_date=2020-12-18",
+                                                                              "snapshot_date=2020-12-25"]
+    # rejects and counts are tables; the sources are views over the lake, by its absolute path
+    kinds = dict(_q(published, "select table_name, 'table' from duckdb_tables() where schema_name = 'raw' "
+                               "union all select view_name, 'view' from duckdb_views() where schema_name = 'raw'"))
+    assert kinds == {"rejects": "table", "load_files": "table", "cases": "view"}
+    assert _q(published, "select snapshot_date, count(*) from raw.cases group by 1 order by 1") == [(D1, 2), (D2, 3)]
+    assert not (tmp_path / "w.duckdb.next").exists() and not (tmp_path / "w.duckdb.wal").exists()
+    assert os.stat(published).st_mode & 0o777 == 0o640
+
+
+def test_republishing_a_snapshot_replaces_it_and_keeps_the_others(tmp_path):
+    lake, published = _lake(tmp_path), tmp_path / "w.duckdb"
+    publish(_build(tmp_path, lake, D1, 1), published, lake, D1)
+    publish(_build(tmp_path, lake, D2, 2), published, lake, D2)
+    publish(_build(tmp_path, lake, D1, 7), published, lake, D1)
+    assert _q(published, "select snapshot_date, n from marts.fct_x order by 1") == [(D1, 7), (D2, 2)]
+
+
+def test_a_reader_holding_the_published_file_neither_blocks_nor_sees_the_swap(tmp_path):
+    lake, published = _lake(tmp_path), tmp_path / "w.duckdb"
+    publish(_build(tmp_path, lake, D1, 1), published, lake, D1)
     reader = duckdb.connect(str(published), read_only=True)
-    build = prepare_build(published)
-    _write(build, "new")  # a writer on the build file is not blocked by the reader
-    assert reader.execute("select v from t").fetchone()[0] == "old"
-    publish(build, published)
-    assert reader.execute("select v from t").fetchone()[0] == "old"  # old snapshot until reconnect
-    reader.close()
-    assert _read(published) == "new"
-    assert not build.exists()
+    try:
+        publish(_build(tmp_path, lake, D2, 2), published, lake, D2)
+        assert reader.execute("select count(*) from marts.fct_x").fetchall() == [(1,)]  # old until reconnect
+    finally:
+        reader.close()
+    assert _q(published, "select count(*) from marts.fct_x") == [(2,)]
 
 
-def test_failed_build_leaves_published_untouched_and_is_discarded_next_time(tmp_path):
-    published = tmp_path / "w.duckdb"
-    _write(published, "good")
-    build = prepare_build(published)
-    _write(build, "half-built")
-    # no publish(): the build failed
-    assert _read(published) == "good"
-    build2 = prepare_build(published)
-    assert _read(build2) == "good"
+def test_a_failed_publication_leaves_the_published_file_byte_identical(tmp_path):
+    lake, published = _lake(tmp_path), tmp_path / "w.duckdb"
+    publish(_build(tmp_path, lake, D1, 1), published, lake, D1)
+    before = _digest(published)
+    build = _build(tmp_path, lake, D2, 2)
+    con = duckdb.connect(str(build))
+    con.execute("create table marts.no_snapshot as select 1 as x")
+    con.close()
+    with pytest.raises(RuntimeError, match="no snapshot_date column"):
+        publish(build, published, lake, D2)
+    assert _digest(published) == before
+    assert build.exists()  # kept for inspection until the next build starts
 
 
-@pytest.mark.parametrize("value", ["a"])
-def test_publish_checkpoints_so_no_wal_is_left_behind(tmp_path, value):
-    published = tmp_path / "w.duckdb"
-    build = prepare_build(published)
-    _write(build, value)
-    publish(build, published)
-    assert not (tmp_path / "w.duckdb.wal").exists()
-    assert _read(published) == value
+def test_a_partition_write_that_fails_keeps_the_old_partition(tmp_path):
+    final = lake_layout.partition_dir(tmp_path, "cases", D1)
+    lake_layout.write_partition(final, lambda folder: (folder / "part-0.parquet").write_text("old"))
+
+    def broken(folder):
+        (folder / "part-0.parquet").write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        lake_layout.write_partition(final, broken)
+    assert (final / "part-0.parquet").read_text() == "old"
+    assert sorted(p.name for p in final.parent.iterdir()) == [final.name]
+
+
+def test_sweep_restores_a_partition_whose_replacement_never_arrived(tmp_path):
+    final = lake_layout.partition_dir(tmp_path, "cases", D1)
+    lake_layout.write_partition(final, lambda folder: (folder / "part-0.parquet").write_text("old"))
+    # a kill between the two renames: the old partition aside, the new one still hidden
+    os.rename(final, final.with_name(f".old-{final.name}-abcd1234"))
+    (final.with_name(f".tmp-{final.name}-abcd1234")).mkdir()
+    lake_layout.sweep(tmp_path)
+    assert (final / "part-0.parquet").read_text() == "old"
+    assert sorted(p.name for p in final.parent.iterdir()) == [final.name]

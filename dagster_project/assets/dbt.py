@@ -11,6 +11,8 @@ from dagster_project import config
 from dagster_project.dbt_args import dbt_build_args
 from dagster_project.manifest import ensure_manifest
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
+from dagster_project.publish import fresh_scratch
+from dagster_project.resources import WarehouseResource
 
 # The manifest is rebuilt (`dbt parse`) whenever it is missing or older than the dbt sources, so
 # `dagster dev`, the CLI and tests always load the current project. This plays the part of
@@ -142,6 +144,10 @@ class LayeredTranslator(DagsterDbtTranslator):
     partitions_def=snapshot_partitions,
     dagster_dbt_translator=LayeredTranslator(),
 )
-def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build` of one snapshot in a new scratch database (never a copy of the published file),
+    reading the lake; publication (`published_warehouse`) takes the marts from there."""
     snapshot = parse_snapshot(context.partition_key)
+    warehouse.export()
+    fresh_scratch(warehouse.build)
     yield from dbt.cli(dbt_build_args(snapshot), context=context).stream()

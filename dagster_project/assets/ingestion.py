@@ -1,10 +1,12 @@
-"""One Dagster asset per raw source: the snapshot's delivery, validated, into `raw.<source>`."""
+"""One Dagster asset per raw source: the snapshot's delivery, validated and pseudonymised, into its
+lake partition `<lake>/<source>/snapshot_date=D/` (which dbt reads as `raw.<source>`)."""
 
 
 import dagster as dg
 
 from dagster_project import config
 from dagster_project.ingest.load import LoadResult, ingest_source
+from dagster_project.lake import partition_dir
 from zwfw_contract.sources import SOURCES, Source
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.resources import WarehouseResource
@@ -45,8 +47,9 @@ def build_ingestion_asset(source: Source) -> dg.AssetsDefinition:
         deps=_deps(source),
         partitions_def=snapshot_partitions,
         group_name=INGESTION_GROUP,
-        kinds={"python", "duckdb"},
-        description=f"{source.description} Loaded from raw/<snapshot>/{source.name}.* ({source.kind} source).",
+        kinds={"python", "parquet"},
+        description=f"{source.description} Loaded from raw/<snapshot>/{source.name}.* ({source.kind} source) "
+                    f"into the lake, {source.name}/snapshot_date=<snapshot>/.",
         tags={"source_kind": source.kind},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -55,7 +58,7 @@ def build_ingestion_asset(source: Source) -> dg.AssetsDefinition:
             source.name,
             raw_dir=config.raw_dir(),
             snapshot_date=snapshot,
-            warehouse=warehouse.file,
+            lake=warehouse.lake_dir,
             pii_key=config.pii_key(),
         )
         if result.absent:
@@ -65,7 +68,9 @@ def build_ingestion_asset(source: Source) -> dg.AssetsDefinition:
                 f"{source.name}: read {result.rows_read}, loaded {result.rows_loaded}, "
                 f"rejected {result.rows_rejected}"
             )
-        return dg.MaterializeResult(metadata=_metadata(result))
+        metadata = _metadata(result)
+        metadata["partition"] = dg.MetadataValue.path(str(partition_dir(warehouse.lake_dir, source.name, snapshot)))
+        return dg.MaterializeResult(metadata=metadata)
 
     return _ingest
 

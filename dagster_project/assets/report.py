@@ -1,26 +1,25 @@
 """The bulletin (HTML + XLSX) as the last asset of a snapshot's build.
 
-It depends on every table's mart and on `fct_metrics`, whose reconciliation checks are blocking:
-when a check fails, Dagster skips this asset and no bulletin is written. It reads the warehouse
-the run is building (read-only, everything into memory, connection closed) and writes
+It follows publication (so a failed check, which skips publication, writes no bulletin) and
+reads the published warehouse, which holds the previous snapshots the bulletin compares with
+(read-only, everything into memory, connection closed). It writes
 `<report dir>/<snapshot>/bulletin.{html,xlsx}` (`ZWFW_REPORT_DIR`, default `report/` beside the
-warehouse, which is the same folder for the build file and the published one).
+warehouse).
 """
 
 import dagster as dg
 
+from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
-from dagster_project.report.layout import MARTS
 from dagster_project.resources import WarehouseResource
 
 REPORT_GROUP = "report"
 BULLETIN_REPORT = dg.AssetKey(["bulletin_report"])
-UPSTREAM = [dg.AssetKey([m]) for m in (*MARTS, "fct_metrics")]
 
 
 @dg.asset(
     key=BULLETIN_REPORT,
-    deps=UPSTREAM,
+    deps=[PUBLISHED_WAREHOUSE],
     partitions_def=snapshot_partitions,
     group_name=REPORT_GROUP,
     kinds={"html", "xlsx"},

@@ -1,14 +1,14 @@
-"""Load one source's delivery for one snapshot into the warehouse schema `raw`.
+"""Load one source's delivery for one snapshot into the lake (`dagster_project/lake.py`).
 
 Everything raw (including personal data in plain text) lives only in an in-memory DuckDB
-connection. The warehouse file is attached at the very end, for one transaction that replaces
-the snapshot's rows of this source in `raw.<source>`, `raw.rejects` and `raw.load_files`, and
-is detached before returning, so nothing holds it between steps and a failure changes nothing.
+connection that spills to a private temp dir. Only validated, typed, pseudonymised rows leave
+it: the partition `<lake>/<source>/snapshot_date=D/` (rows, rejects, per-file counts) is written
+aside and renamed into place, so a failure or a kill changes nothing and a re-load replaces
+that partition alone.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -19,19 +19,19 @@ from pathlib import Path
 import duckdb
 
 from dagster_project import config
+from dagster_project import lake as lake_layout
 from dagster_project.ingest import pii, validate
 from dagster_project.ingest.errors import IngestError
 from dagster_project.ingest.files import StagedFile, discover, missing_message, read_file
 from dagster_project.ingest.normalize import SQL_TYPES, WHITESPACE, header_key, ident, sql_str
-from zwfw_contract.sources import SOURCES, Source, get_source
+from zwfw_contract.sources import Source, get_source
 
 log = logging.getLogger(__name__)
 
-WH = "wh"  # alias of the attached warehouse
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # no DST in China; timestamps are local wall time
 
+# The columns of a partition's files; `snapshot_date` is the partition itself.
 REJECTS_COLUMNS = (
-    ("snapshot_date", "DATE"),
     ("source", "VARCHAR"),
     ("file", "VARCHAR"),
     ("line", "BIGINT"),
@@ -41,7 +41,6 @@ REJECTS_COLUMNS = (
     ("loaded_at", "TIMESTAMP"),
 )
 LOAD_FILES_COLUMNS = (
-    ("snapshot_date", "DATE"),
     ("source", "VARCHAR"),
     ("file", "VARCHAR"),
     ("format", "VARCHAR"),
@@ -84,6 +83,7 @@ class LoadResult:
 
 
 def source_table_columns(source: Source) -> list[tuple[str, str]]:
+    """The columns of `raw.<source>` as dbt reads it: the partition, the registry's, file and line."""
     return [
         ("snapshot_date", "DATE"),
         *((c.name, SQL_TYPES[c.type]) for c in source.columns),
@@ -92,33 +92,31 @@ def source_table_columns(source: Source) -> list[tuple[str, str]]:
     ]
 
 
-def _create_sql(table: str, columns) -> str:
-    cols = ", ".join(f"{ident(n)} {t}" for n, t in columns)
-    return f"CREATE TABLE IF NOT EXISTS {WH}.raw.{ident(table)} ({cols})"
-
-
 def ingest_source(
     source_name: str,
     raw_dir: Path,
     snapshot_date: dt.date,
-    warehouse: Path,
+    lake: Path,
     pii_key: str,
 ) -> LoadResult:
-    """Validate and load `raw_dir/<snapshot_date>/<source>.*` into `raw.<source>`.
+    """Validate and load `raw_dir/<snapshot_date>/<source>.*` into the lake partition of the snapshot.
 
-    Re-running replaces the snapshot's rows of the source (idempotent). Raises IngestError for
-    a missing reference delivery, a missing required column or an unreadable file; an absent
-    event source returns `absent=True` and changes nothing.
+    Re-running replaces the snapshot's partition of the source (idempotent). Raises IngestError
+    for a missing reference delivery, a missing required column or an unreadable file; an absent
+    event source returns `absent=True` and changes nothing (except that a source the lake has
+    never seen gets an empty partition, so that readers always find its columns).
     """
     source = get_source(source_name)
     raw_dir = Path(raw_dir)
-    warehouse = Path(warehouse)
+    lake = Path(lake)
     delivered = discover(source, raw_dir, snapshot_date)
     if delivered is None:
         if source.kind == "reference":
             raise IngestError(missing_message(source, raw_dir, snapshot_date),
                               file=f"{raw_dir.name}/{snapshot_date.isoformat()}/{source.name}")
         log.info("%s: not delivered for %s", source.name, snapshot_date)
+        if not any((lake / source.name).glob("snapshot_date=*")):
+            _write_empty(source, lake, snapshot_date)
         return LoadResult(source.name, snapshot_date, absent=True, files=[])
 
     with tempfile.TemporaryDirectory(prefix="zwfw-ingest-") as tmp:
@@ -130,7 +128,7 @@ def ingest_source(
             con.execute(f"SET memory_limit = {sql_str(config.ingest_memory_limit())}")
             files = _stage(con, source, delivered)
             _check_rows(con, source, pii_key)
-            return _write(con, source, snapshot_date, warehouse, files)
+            return _write(con, source, snapshot_date, lake, files)
         finally:
             con.close()
 
@@ -212,130 +210,88 @@ def _check_rows(con: duckdb.DuckDBPyConnection, source: Source, pii_key: str) ->
     con.execute("DROP VIEW parsed")
 
 
-# --- warehouse ---------------------------------------------------------------------------
+# --- lake --------------------------------------------------------------------------------
 
 
-def _ensure_tables(con: duckdb.DuckDBPyConnection, source: Source) -> None:
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {WH}.raw")
-    for s in SOURCES:
-        con.execute(_create_sql(s.name, source_table_columns(s)))
-    con.execute(_create_sql("rejects", REJECTS_COLUMNS))
-    con.execute(_create_sql("load_files", LOAD_FILES_COLUMNS))
-    for table, expected in (
-        (source.name, source_table_columns(source)),
-        ("rejects", REJECTS_COLUMNS),
-        ("load_files", LOAD_FILES_COLUMNS),
-    ):
-        actual = con.execute(
-            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
-            "AND schema_name = 'raw' AND table_name = ? ORDER BY column_index",
-            [WH, table],
-        ).fetchall()
-        if [(n, t) for n, t in actual] != [(n, t) for n, t in expected]:
-            raise IngestError(
-                f"raw.{table} exists with columns {actual}, expected {list(expected)}: "
-                "the registry changed; migrate or drop the table"
-            )
+def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
+    con.execute(f"COPY ({select}) TO {sql_str(str(path))} (FORMAT parquet, COMPRESSION zstd)")
 
 
 def _write(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     snapshot_date: dt.date,
-    warehouse: Path,
+    lake: Path,
     staged: list[StagedFile],
 ) -> LoadResult:
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
     loaded_at = dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
-    try:
-        con.execute(f"ATTACH {sql_str(str(warehouse))} AS {WH}")
-    except duckdb.Error as exc:
-        raise IngestError(f"cannot open the warehouse: {exc}", file=str(warehouse)) from exc
-    try:
-        with _transaction(con):
-            _ensure_tables(con, source)
-
-        if source.dept_column:
-            con.execute(
-                f"CREATE TABLE depts AS SELECT DISTINCT dept_id FROM {WH}.raw.departments "
-                "WHERE snapshot_date = ? AND dept_id IS NOT NULL",
-                [snapshot_date],
+    if source.dept_column:
+        departments = lake_layout.partition_dir(lake, "departments", snapshot_date) / lake_layout.DATA_FILE
+        if not departments.exists():
+            raise IngestError(
+                f"{source.name}: the lake holds no departments for {snapshot_date.isoformat()} "
+                f"({departments}); departments must be loaded first"
             )
-            if con.execute("SELECT count(*) FROM depts").fetchone()[0] == 0:
-                raise IngestError(
-                    f"{source.name}: raw.departments has no rows for {snapshot_date.isoformat()}; "
-                    "departments must be loaded first"
-                )
-            con.execute(validate.dept_update_sql(source))
-        if source.key:
-            con.execute(validate.duplicate_update_sql(source))
-
-        counts = _file_counts(con, source, staged)
-        cols = ", ".join(ident(c.name) for c in source.columns)
-        raw_json = ", ".join(
-            f"{sql_str(c.name)}, {'c.' if c.pii else 'r.'}{ident(c.name)}" for c in source.columns
+        con.execute(
+            f"CREATE TABLE depts AS SELECT DISTINCT dept_id FROM read_parquet({sql_str(str(departments))}) "
+            "WHERE dept_id IS NOT NULL"
         )
-        params = {"d": snapshot_date, "s": source.name, "t": loaded_at}
-        with _transaction(con):
-            con.execute(f"DELETE FROM {WH}.raw.{ident(source.name)} WHERE snapshot_date = $d", {"d": snapshot_date})
-            con.execute(f"DELETE FROM {WH}.raw.rejects WHERE snapshot_date = $d AND source = $s",
-                        {"d": snapshot_date, "s": source.name})
-            con.execute(f"DELETE FROM {WH}.raw.load_files WHERE snapshot_date = $d AND source = $s",
-                        {"d": snapshot_date, "s": source.name})
-            con.execute(
-                f"""INSERT INTO {WH}.raw.{ident(source.name)}
-                SELECT $d, {cols}, f.file, c._line FROM checked c JOIN files f USING (_fno)
-                WHERE c._reason IS NULL""",
-                {"d": snapshot_date},
-            )
-            con.execute(
-                f"""INSERT INTO {WH}.raw.rejects
-                SELECT $d, $s, f.file, x._line, x.column_name, x.reason, x.raw_values, $t FROM (
-                    SELECT c._fno, c._line, c._col AS column_name, c._reason AS reason,
-                           json_object({raw_json})::VARCHAR AS raw_values
-                    FROM checked c JOIN rows_raw r USING (_fno, _line) WHERE c._reason IS NOT NULL
-                    UNION ALL
-                    SELECT _fno, _line, NULL, reason, raw_values FROM malformed
-                ) x JOIN files f USING (_fno)
-                ORDER BY x._fno, x._line""",
-                params,
-            )
-            _insert_load_files(con, source, snapshot_date, counts, loaded_at)
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):  # keep the original error; close() releases it anyway
-            con.execute(f"DETACH {WH}")
-        raise
-    con.execute(f"DETACH {WH}")
+        con.execute(validate.dept_update_sql(source))
+    if source.key:
+        con.execute(validate.duplicate_update_sql(source))
+
+    counts = _file_counts(con, source, staged)
+    cols = ", ".join(f"c.{ident(c.name)}" for c in source.columns)
+    raw_json = ", ".join(
+        f"{sql_str(c.name)}, {'c.' if c.pii else 'r.'}{ident(c.name)}" for c in source.columns
+    )
+    stamp = f"TIMESTAMP {sql_str(loaded_at.isoformat(sep=' '))}"
+    rows_sql = f"""SELECT {cols}, f.file AS _file, c._line::BIGINT AS _line
+        FROM checked c JOIN files f USING (_fno) WHERE c._reason IS NULL ORDER BY c._fno, c._line"""
+    rejects_sql = f"""SELECT {sql_str(source.name)} AS source, f.file, x._line::BIGINT AS line,
+            x.column_name::VARCHAR AS column_name, x.reason::VARCHAR AS reason,
+            x.raw_values::VARCHAR AS raw_values, {stamp} AS loaded_at
+        FROM (
+            SELECT c._fno, c._line, c._col AS column_name, c._reason AS reason,
+                   json_object({raw_json})::VARCHAR AS raw_values
+            FROM checked c JOIN rows_raw r USING (_fno, _line) WHERE c._reason IS NOT NULL
+            UNION ALL
+            SELECT _fno, _line, NULL, reason, raw_values FROM malformed
+        ) x JOIN files f USING (_fno)
+        ORDER BY x._fno, x._line"""
+    con.execute("CREATE TABLE load_counts (source VARCHAR, file VARCHAR, format VARCHAR, encoding VARCHAR, "
+                "rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, loaded_at TIMESTAMP)")
+    con.executemany("INSERT INTO load_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        (source.name, fc.file, fc.format, fc.encoding, fc.rows_read, fc.rows_loaded, fc.rows_rejected, loaded_at)
+        for fc in counts])
+
+    def write(folder: Path) -> None:
+        _copy(con, rows_sql, folder / lake_layout.DATA_FILE)
+        _copy(con, rejects_sql, folder / lake_layout.REJECTS_FILE)
+        _copy(con, "SELECT * FROM load_counts ORDER BY file", folder / lake_layout.LOAD_FILES_FILE)
+
+    lake_layout.write_partition(lake_layout.partition_dir(lake, source.name, snapshot_date), write)
     result = LoadResult(source.name, snapshot_date, absent=False, files=counts)
     log.info("%s %s: read %d, loaded %d, rejected %d", source.name, snapshot_date,
              result.rows_read, result.rows_loaded, result.rows_rejected)
     return result
 
 
-def _insert_load_files(con: duckdb.DuckDBPyConnection, source: Source, snapshot_date: dt.date, counts: list[FileCount],
-                       loaded_at: dt.datetime) -> None:
-    con.executemany(
-        f"INSERT INTO {WH}.raw.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (snapshot_date, source.name, fc.file, fc.format, fc.encoding, fc.rows_read, fc.rows_loaded,
-             fc.rows_rejected, loaded_at)
-            for fc in counts
-        ],
-    )
+def _empty(columns) -> str:
+    return "SELECT " + ", ".join(f"NULL::{t} AS {ident(n)}" for n, t in columns) + " WHERE false"
 
 
-@contextlib.contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection):
-    con.execute("BEGIN")
+def _write_empty(source: Source, lake: Path, snapshot_date: dt.date) -> None:
+    con = duckdb.connect(":memory:")
     try:
-        yield
-    except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:  # already rolled back by the failure
-            pass
-        raise
-    con.execute("COMMIT")
+        def write(folder: Path) -> None:
+            _copy(con, _empty(source_table_columns(source)[1:]), folder / lake_layout.DATA_FILE)
+            _copy(con, _empty(REJECTS_COLUMNS), folder / lake_layout.REJECTS_FILE)
+            _copy(con, _empty(LOAD_FILES_COLUMNS), folder / lake_layout.LOAD_FILES_FILE)
+
+        lake_layout.write_partition(lake_layout.partition_dir(lake, source.name, snapshot_date), write)
+    finally:
+        con.close()
 
 
 def _file_counts(con: duckdb.DuckDBPyConnection, source: Source, staged: list[StagedFile]) -> list[FileCount]:

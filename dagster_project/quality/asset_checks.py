@@ -1,6 +1,6 @@
 """The reconciliation suites as Dagster asset checks on `fct_metrics` (blocking on ERROR severity).
 
-They read the warehouse file of the `warehouse` resource (read-only) after dbt has built it.
+They read the build's scratch database (read-only) after dbt has built it, before publication.
 One check per group; each reports its failed sub-checks with the first violations as metadata.
 """
 
@@ -33,7 +33,7 @@ def gx_reconciliation_checks(context: dg.AssetCheckExecutionContext, warehouse: 
         snapshot = parse_snapshot(context.partition_key)  # type: ignore[attr-defined]
     except Exception:
         snapshot = None
-    _, checks = collect(warehouse.file, snapshot)
+    _, checks = collect(warehouse.build, snapshot)
     outcomes = run_suites(checks)
     for name, (group, _) in GROUPS.items():
         mine = [o for o in outcomes if o.check.group == group]

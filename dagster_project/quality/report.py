@@ -21,7 +21,9 @@ def check_warehouse(warehouse: Path, snapshot: dt.date | None = None, docs: Path
         groups.setdefault(label, []).append(o)
     for label, os_ in groups.items():
         failed = [o for o in os_ if not o.success]
-        lines.append(f"{label:<14} passed {len(os_) - len(failed)}/{len(os_)}" + ("" if not failed else f", FAILED {len(failed)}"))
+        skipped = [o for o in os_ if o.success and o.check.skipped]
+        lines.append(f"{label:<14} passed {len(os_) - len(failed) - len(skipped)}/{len(os_)}"
+                     + (f", skipped {len(skipped)}" if skipped else "") + ("" if not failed else f", FAILED {len(failed)}"))
         for o in os_:
             if o.check.skipped or (o.check.note and o.success):
                 lines.append(f"    note {o.check.name}: {o.check.note}")

@@ -145,16 +145,35 @@ def load_snapshot(con, snapshot: str, flip_d05: bool = False) -> None:
                                                 updated_at=f"{snapshot} 08:00:00")])
 
 
+def export_lake(con, lake: Path) -> None:
+    """Write the raw tables of `con` as ingestion writes the lake: one partition per source and
+    snapshot (rows, rejects, per-file counts), snapshot_date in the path only."""
+    tables = [s.name for s in SOURCES]
+    snapshots = [d for (d,) in con.execute(
+        " union ".join(f"select distinct snapshot_date from raw.{t}" for t in tables)).fetchall()]
+    for table in tables:
+        for snapshot in snapshots:
+            part = lake / table / f"snapshot_date={snapshot.isoformat()}"
+            part.mkdir(parents=True, exist_ok=True)
+            for name, relation, extra in (("part-0", table, ""), ("rejects", "rejects", f" and source = '{table}'"),
+                                          ("load_files", "load_files", f" and source = '{table}'")):
+                con.execute(f"copy (select * exclude (snapshot_date) from raw.{relation} "
+                            f"where snapshot_date = date '{snapshot}'{extra}) to '{part / name}.parquet'")
+
+
 def make_tiny_warehouse(path: Path) -> Path:
-    """Two deliveries, 2020-12-25 and 2021-01-01 (where 开封市's only item joins unified acceptance)."""
-    con = duckdb.connect(str(path))
+    """Two deliveries, 2020-12-25 and 2021-01-01 (where 开封市's only item joins unified acceptance),
+    written as the lake `lake/` beside `path`. Returns the scratch database dbt builds in
+    (`<path>.build`, as the pipeline names it); `run_dbt` points dbt at it and at the lake."""
+    con = duckdb.connect()
     try:
         create_raw_schema(con)
         load_snapshot(con, "2020-12-25")
         load_snapshot(con, "2021-01-01", flip_d05=True)
+        export_lake(con, path.parent / "lake")
     finally:
         con.close()
-    return path
+    return path.with_name(path.name + ".build")
 
 
 def run_dbt(args: list[str], warehouse: Path, work: Path, snapshot: str | dt.date | None = None,
@@ -164,7 +183,9 @@ def run_dbt(args: list[str], warehouse: Path, work: Path, snapshot: str | dt.dat
            "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     if snapshot is not None:
         cmd += ["--vars", json.dumps({"snapshot_date": str(snapshot)})]
-    env = {**os.environ, "ZWFW_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    assert warehouse.name.endswith(".build"), "dbt builds <ZWFW_WAREHOUSE>.build: pass make_tiny_warehouse's result"
+    env = {**os.environ, "ZWFW_WAREHOUSE": str(warehouse)[: -len(".build")], "ZWFW_LAKE": str(warehouse.parent / "lake"),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO)
     if check and proc.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
@@ -173,7 +194,7 @@ def run_dbt(args: list[str], warehouse: Path, work: Path, snapshot: str | dt.dat
 
 @pytest.fixture(scope="session")
 def tiny_warehouse():
-    """make_tiny_warehouse(path) -> path: the raw schema of the tiny province at `path`."""
+    """make_tiny_warehouse(path) -> the scratch database dbt builds, over the tiny province's lake."""
     return make_tiny_warehouse
 
 

@@ -175,7 +175,7 @@ def test_build_without_snapshot_var_fails_clearly(tmp_path, tiny_warehouse, dbt)
 
 def test_parse_builds_the_manifest_without_a_warehouse_or_snapshot(tmp_path, dbt):
     """dagster-dbt loads target/manifest.json; `dbt parse` must not need the var nor the file."""
-    dbt(["parse"], tmp_path / "absent.duckdb", tmp_path)
+    dbt(["parse"], tmp_path / "absent.duckdb.build", tmp_path)
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
     staging = {name for name, n in models.items() if n["schema"] == "staging"}

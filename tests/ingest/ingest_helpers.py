@@ -1,4 +1,4 @@
-"""Helpers for the ingestion tests: write small deliveries, read the warehouse back."""
+"""Helpers for the ingestion tests: write small deliveries, read the lake back."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import duckdb
+from dagster_project import lake as lake_layout
 from dagster_project.ingest.load import LoadResult, ingest_source
+from zwfw_contract.sources import SOURCES
 
 SNAPSHOT = dt.date(2020, 12, 25)
 KEY = "test-pii-key"
@@ -47,11 +49,11 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 class Delivery:
-    """Writes files under raw/<date>/ and runs ingestion against one warehouse."""
+    """Writes files under raw/<date>/ and runs ingestion into one lake."""
 
     def __init__(self, root: Path):
         self.raw = root / "raw"
-        self.warehouse = root / "warehouse" / "zwfw.duckdb"
+        self.lake = root / "lake"
 
     def path(self, name: str, date: dt.date = SNAPSHOT) -> Path:
         p = self.raw / date.isoformat() / name
@@ -75,11 +77,19 @@ class Delivery:
         return self.ingest("departments", date)
 
     def ingest(self, source: str, date: dt.date = SNAPSHOT, key: str = KEY) -> LoadResult:
-        return ingest_source(source, self.raw, date, self.warehouse, key)
+        return ingest_source(source, self.raw, date, self.lake, key)
 
     def query(self, sql: str, params=None) -> list[tuple]:
-        con = duckdb.connect(str(self.warehouse), read_only=True)
+        """`sql` over `raw.<source>`, `raw.rejects` and `raw.load_files`: views over the lake."""
+        con = duckdb.connect()
         try:
+            con.execute("create schema raw")
+            globs = {s.name: lake_layout.data_glob(self.lake, s.name) for s in SOURCES}
+            globs |= {t: lake_layout.meta_glob(self.lake, f"{t}.parquet") for t in ("rejects", "load_files")}
+            for table, files in globs.items():
+                if any(Path("/").glob(files.lstrip("/"))):
+                    con.execute(f"create view raw.{table} as select snapshot_date, * exclude (snapshot_date) "
+                                f"from read_parquet('{files}', hive_partitioning = true, union_by_name = true)")
             return con.execute(sql, params).fetchall()
         finally:
             con.close()

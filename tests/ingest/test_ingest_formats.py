@@ -45,7 +45,11 @@ def test_absent_event_source_changes_nothing(with_departments):
 def test_absent_event_source_without_snapshot_folder(delivery):
     result = delivery.ingest("evaluations", dt.date(2021, 1, 1))
     assert result.absent
-    assert not delivery.warehouse.exists()  # the warehouse was not even opened
+    # a source the lake has never seen gets an empty partition, so that its readers find its columns
+    assert delivery.query("SELECT count(*) FROM raw.evaluations") == [(0,)]
+    assert delivery.query("SELECT count(*) FROM raw.load_files") == [(0,)]
+    again = delivery.ingest("evaluations", dt.date(2021, 1, 8))
+    assert again.absent and not (delivery.lake / "evaluations" / "snapshot_date=2021-01-08").exists()
 
 
 def test_source_split_over_several_files_is_read_in_name_order(with_departments):

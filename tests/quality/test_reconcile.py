@@ -1,4 +1,10 @@
-"""Negative tests of the reconciliation suites: corrupt a copy of a small warehouse, the right check fails."""
+"""Negative tests of the reconciliation suites: corrupt a copy of a small build, the right check fails.
+
+The suites run inside the build, on its scratch database (dbt's staging and intermediate models,
+raw views over the lake), before publication; `zwfw check` runs them on a published warehouse,
+where the checks that need staging say "skipped". The fixture keeps the scratch database of one
+`zwfw run` (`ZWFW_KEEP_BUILD=1`); each test corrupts a copy of it, its raw views made tables.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +24,9 @@ ZWFW = str(Path(sys.executable).with_name("zwfw"))
 
 @pytest.fixture(scope="module")
 def small_warehouse(tmp_path_factory) -> Path:
-    """`zwfw generate --scale 0.1` + `zwfw run`, once per module."""
+    """`zwfw generate --scale 0.1` + `zwfw run`, once per module: the kept scratch database."""
     d = tmp_path_factory.mktemp("wh")
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "ZWFW_KEEP_BUILD": "1"}
     subprocess.run([ZWFW, "generate", "--world", "sample", "--out", str(d / "raw"), "--snapshot", "2020-12-25",
                     "--scale", "0.1"],
                    check=True, env=env, capture_output=True)
@@ -28,7 +34,13 @@ def small_warehouse(tmp_path_factory) -> Path:
     r = subprocess.run([ZWFW, "run", "--raw-dir", str(d / "raw"), "--snapshot", "2020-12-25", "--warehouse", str(wh)],
                        env=env, capture_output=True, text=True)
     assert r.returncode == 0 and wh.exists(), f"zwfw run did not publish a warehouse:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
-    return wh
+    build = wh.with_name(wh.name + ".build")
+    assert build.exists()
+    return build
+
+
+def _published(build: Path) -> Path:
+    return build.with_name(build.name.removesuffix(".build"))
 
 
 def _corrupt(src: Path, tmp_path: Path, *sql: str) -> Path:
@@ -36,6 +48,10 @@ def _corrupt(src: Path, tmp_path: Path, *sql: str) -> Path:
     shutil.copy(src, dst)
     con = duckdb.connect(str(dst))
     try:
+        for (view,) in con.execute("select view_name from duckdb_views() where schema_name = 'raw'").fetchall():
+            con.execute(f"create table raw.t_{view} as select * from raw.{view}")
+            con.execute(f"drop view raw.{view}")
+            con.execute(f"alter table raw.t_{view} rename to {view}")
         for s in sql:
             con.execute(s)
     finally:
@@ -47,9 +63,18 @@ def _failed(outcomes):
     return {o.check.name: o for o in outcomes if not o.success}
 
 
-def test_clean_warehouse_passes(small_warehouse):
-    ok, text, _ = check_warehouse(small_warehouse)
+def test_clean_build_passes(small_warehouse):
+    ok, text, outcomes = check_warehouse(small_warehouse)
     assert ok, text
+    assert not any(o.check.skipped for o in outcomes), text
+
+
+def test_clean_published_warehouse_passes_and_says_what_it_skipped(small_warehouse):
+    ok, text, outcomes = check_warehouse(_published(small_warehouse))
+    assert ok, text
+    skipped = {o.check.name for o in outcomes if o.check.skipped}
+    assert skipped == {"x_ytd_cases_eq_loaded", "x_active_evals_eq_loaded", "raw_merged_events_eq_distinct_ids"}, text
+    assert "skipped 2" in text and "needs the build's staging models" in text
 
 
 def test_wrong_total_names_table_and_figures(small_warehouse, tmp_path):
@@ -97,9 +122,9 @@ def test_rows_lost_between_read_and_load(small_warehouse, tmp_path):
 
 
 def test_evaluations_lost_after_the_marts_break_the_cross_table_count(small_warehouse, tmp_path):
-    # Active YTD evaluations vanish from raw (and so from staging) but the marts still count them.
+    # Active YTD evaluations vanish from the merged events (staging) but the marts still count them.
     wh = _corrupt(small_warehouse, tmp_path,
-                  "delete from raw.evaluations where rowid in (select rowid from raw.evaluations "
+                  "delete from staging.stg_evaluations where rowid in (select rowid from staging.stg_evaluations "
                   "where source = 'active' and year(evaluated_at) = 2020 limit 4)")
     ok, text, outcomes = check_warehouse(wh)
     assert not ok
@@ -111,7 +136,8 @@ def test_evaluations_lost_after_the_marts_break_the_cross_table_count(small_ware
 
 def test_cases_lost_after_the_marts_break_the_ytd_case_count(small_warehouse, tmp_path):
     wh = _corrupt(small_warehouse, tmp_path,
-                  "delete from raw.cases where rowid in (select rowid from raw.cases where year(accepted_at) = 2020 limit 2)")
+                  "delete from staging.stg_cases where rowid in (select rowid from staging.stg_cases "
+                  "where year(accepted_at) = 2020 limit 2)")
     ok, text, outcomes = check_warehouse(wh)
     f = _failed(outcomes)
     assert "x_ytd_cases_eq_loaded" in f, text
@@ -122,7 +148,8 @@ def test_merge_that_keeps_two_versions_of_an_id(small_warehouse, tmp_path):
     # A staging merge that no longer collapses versions: three tickets appear twice.
     wh = _corrupt(small_warehouse, tmp_path,
                   "create table staging.t_copy as select * from staging.stg_tickets",
-                  "create or replace view staging.stg_tickets as select * from staging.t_copy "
+                  "drop table staging.stg_tickets",
+                  "create table staging.stg_tickets as select * from staging.t_copy "
                   "union all (select * from staging.t_copy order by ticket_id limit 3)")
     ok, text, outcomes = check_warehouse(wh)
     assert not ok
@@ -159,7 +186,7 @@ def test_volume_drop_is_a_warning_only(small_warehouse, tmp_path):
 
 
 def test_cli_check_exit_code(small_warehouse, tmp_path):
-    wh = _corrupt(small_warehouse, tmp_path, "delete from raw.load_files where source='regions'")
+    wh = _corrupt(_published(small_warehouse), tmp_path, "delete from raw.load_files where source='regions'")
     r = subprocess.run([ZWFW, "check", "--warehouse", str(wh), "--docs", str(tmp_path / "docs")],
                        capture_output=True, text=True)
     assert r.returncode == 1, r.stdout + r.stderr
@@ -175,7 +202,7 @@ def test_failing_blocking_check_keeps_published_warehouse(small_warehouse, tmp_p
     raw = small_warehouse.parent / "raw"
     assert (raw / "2020-12-25").exists()
     published = tmp_path / "pub.duckdb"
-    shutil.copy(small_warehouse, published)
+    shutil.copy(_published(small_warehouse), published)
     before = published.read_bytes()
     monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     # run_snapshot points these at its build; let monkeypatch restore them afterwards
