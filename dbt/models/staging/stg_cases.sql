@@ -1,3 +1,7 @@
+-- A table, not a view: the as-of merge is the costliest read of the lake (a window over every
+-- version delivered this year), and the data tests, the intermediate models and the checks
+-- read its result several times.
+{{ config(materialized='table') }}
 -- Cases (办件) as of the snapshot: one row per case_id, its newest version delivered up to the snapshot.
 -- Versions merged as of the snapshot by event_versions_as_of() (newest updated_at wins).
 with latest as (
