@@ -11,6 +11,10 @@ import pytest
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+# Tests pass their locations explicitly: a developer's (or a leaked) ZWFW_LAKE/ZWFW_WAREHOUSE
+# must not send a test's run to another lake.
+for _location in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD"):
+    os.environ.pop(_location, None)
 # The test runs record into a Dagster instance of their own, never the developer's .dagster_home.
 import tempfile  # noqa: E402
 

@@ -208,8 +208,11 @@ def test_failing_blocking_check_keeps_published_warehouse(small_warehouse, tmp_p
     # run_snapshot points these at its build; let monkeypatch restore them afterwards
     monkeypatch.setenv("ZWFW_WAREHOUSE", str(published))
     monkeypatch.setenv("ZWFW_RAW_DIR", str(raw))
+    monkeypatch.delenv("ZWFW_LAKE", raising=False)  # the lake beside pub.duckdb, not the fixture's
     monkeypatch.setattr(checks, "TOL", -1.0)  # every ratio now "differs" from its parts
     summary = run_snapshot(raw, __import__("datetime").date(2020, 12, 25), published)
     assert not summary.success and not summary.published
     assert any("gx_metrics_reconcile" in c for c in summary.checks_failed), summary.render()
     assert published.read_bytes() == before
+    # and the caller's environment is as it was: no later run inherits this run's lake
+    assert "ZWFW_LAKE" not in os.environ and os.environ["ZWFW_WAREHOUSE"] == str(published)
