@@ -16,9 +16,12 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 for _location in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD"):
     os.environ.pop(_location, None)
 # The test runs record into a Dagster instance of their own, never the developer's .dagster_home.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 
 _DAGSTER_HOME = Path(tempfile.mkdtemp(prefix="zwfw-test-dagster-home-"))
+atexit.register(shutil.rmtree, _DAGSTER_HOME, ignore_errors=True)  # one per session, not one left per session
 (_DAGSTER_HOME / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
 os.environ["DAGSTER_HOME"] = str(_DAGSTER_HOME)
 
