@@ -130,6 +130,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=float, default=0.01, help="calibrated world scale, (0, 1] (default: 0.01)")
     ap.add_argument("--out", default=None, help="work here (default: a temp dir, deleted after)")
+    ap.add_argument("--reuse-raw", action="store_true",
+                    help="keep the world already generated in --out/raw (a full province takes ~20 min to generate)")
     a = ap.parse_args()
     base = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="zwfw-bench-pipeline-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -142,9 +144,18 @@ def main() -> None:
     (base / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     try:
         print(f"scale {a.scale:g}, work dir {base}")
-        gen = _step([ZWFW, "generate", "--out", str(raw), "--snapshot", BACKFILL, "--scale", str(a.scale)], base, env)
-        gen2 = _step([ZWFW, "generate", "--out", str(raw), "--snapshot", DELTA, "--scale", str(a.scale),
-                      "--delta-days", "7"], base, env)
+        shutil.rmtree(published.parent, ignore_errors=True)  # the backfill starts from nothing
+        marker = base / "raw-scale.txt"  # the scale the world in raw/ was generated at
+        if a.reuse_raw and marker.exists() and marker.read_text().strip() == f"{a.scale:g}":
+            print(f"generate: reused {raw}")
+            gen = gen2 = Step(float("nan"), 0.0, 0.0, "")
+        else:
+            shutil.rmtree(raw, ignore_errors=True)
+            gen = _step([ZWFW, "generate", "--out", str(raw), "--snapshot", BACKFILL, "--scale", str(a.scale)],
+                        base, env)
+            gen2 = _step([ZWFW, "generate", "--out", str(raw), "--snapshot", DELTA, "--scale", str(a.scale),
+                          "--delta-days", "7"], base, env)
+            marker.write_text(f"{a.scale:g}\n")
         delivery = _size(raw / BACKFILL)
         print(f"generate: backfill {gen.seconds:.1f} s ({delivery / 2**30:.2f} GiB delivered), "
               f"delta {gen2.seconds:.1f} s ({_size(raw / DELTA) / 2**20:.0f} MiB delivered)")

@@ -10,11 +10,17 @@ def dbt_vars(snapshot_date: dt.date) -> dict[str, str]:
     return {"snapshot_date": snapshot_date.isoformat()}
 
 
-def dbt_build_args(snapshot_date: dt.date, select: str | None = None) -> list[str]:
-    """`dbt build` for one snapshot: models, seeds, snapshots and their tests in DAG order."""
+def dbt_build_args(snapshot_date: dt.date, select: str | None = None, unit_tests: bool = False) -> list[str]:
+    """`dbt build` for one snapshot: models, seeds, snapshots and their data tests in DAG order.
+
+    Unit tests test the SQL, not the week's data: CI and `dev.py test` run them (every build in
+    tests/dbt), the weekly run leaves them out: their cost is fixed, whatever the week delivered.
+    """
     args = ["build", "--vars", json.dumps(dbt_vars(snapshot_date), sort_keys=True)]
     if select:
         args += ["--select", select]
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     return args
 
 

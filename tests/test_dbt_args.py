@@ -14,7 +14,13 @@ def test_build_args_pass_vars_as_json_and_optional_selection():
     assert json.loads(args[args.index("--vars") + 1]) == {"snapshot_date": "2020-12-25"}
     assert "--select" not in args
     selected = dbt_build_args(dt.date(2021, 1, 1), select="marts")
-    assert selected[-2:] == ["--select", "marts"]
+    assert selected[selected.index("--select") + 1] == "marts"
+
+
+def test_weekly_build_leaves_unit_tests_to_the_test_suite():
+    weekly = dbt_build_args(dt.date(2020, 12, 25))
+    assert weekly[weekly.index("--exclude-resource-type") + 1] == "unit_test"
+    assert "--exclude-resource-type" not in dbt_build_args(dt.date(2020, 12, 25), unit_tests=True)
 
 
 def test_parse_args_compile_without_a_real_snapshot():
