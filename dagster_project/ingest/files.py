@@ -4,6 +4,10 @@ Every reader produces the same shape, so validation never cares about the format
 a table `f<n>` with `_line BIGINT` (header = line 1, first data row = line 2) and VARCHAR
 columns `c0..c<k>` in header order, plus the header names and the malformed rows.
 
+Personal columns are pseudonymised as the file's values are first materialised (`Protection`):
+an in-memory table beyond its memory limit spills to disk, and no temp file may hold them in
+clear. Only pyarrow's batches and calamine's rows, in this process's memory, ever see them.
+
 CSV is parsed by pyarrow's streaming reader, not DuckDB's read_csv: DuckDB silently skips
 blank lines yet counts them in its reject line numbers and reports some bad lines twice, so
 the line of a good row cannot be derived from it. pyarrow (single-threaded, in file order)
@@ -19,6 +23,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +61,28 @@ class Malformed:
     fields_found: int
     fields_expected: int
     text: str  # shortened to MAX_BAD_TEXT characters
+
+
+@dataclass(frozen=True)
+class Protection:
+    """How a file's personal columns are replaced as it is read.
+
+    `columns(header)` maps a header position to a function from that column's raw SQL to the SQL
+    of its pseudonym; `params` are the bound parameters those expressions use (the HMAC pads:
+    the key never appears in SQL text).
+    """
+
+    columns: Callable[[list[str]], dict[int, Callable[[str], str]]]
+    params: dict[str, object]
+
+    def select(self, header: list[str], raw: Callable[[int], str]) -> tuple[list[str], dict | None]:
+        """The select expressions `c<i>` for a header (raw column SQL by position), and the params."""
+        protected = self.columns(header)
+        exprs = [f"{protected[i](raw(i)) if i in protected else raw(i)} AS c{i}" for i in range(len(header))]
+        return exprs, (self.params if protected else None)
+
+
+NO_PROTECTION = Protection(lambda header: {}, {})
 
 
 @dataclass
@@ -122,17 +149,19 @@ def missing_message(source: Source, raw_dir: Path, snapshot_date: dt.date) -> st
     )
 
 
-def read_file(con: duckdb.DuckDBPyConnection, d: Delivered, fno: int) -> StagedFile:
+def read_file(
+    con: duckdb.DuckDBPyConnection, d: Delivered, fno: int, protection: Protection = NO_PROTECTION
+) -> StagedFile:
     """Read one file into in-memory table `f<fno>`; IngestError if it cannot be read."""
     table = f"f{fno}"
     if d.path.stat().st_size == 0:
         return StagedFile(d, None)
     try:
         if d.format == "csv":
-            return _read_csv(con, d, table)
+            return _read_csv(con, d, table, protection)
         if d.format == "xlsx":
-            return _read_xlsx(con, d, table)
-        return _read_parquet(con, d, table)
+            return _read_xlsx(con, d, table, protection)
+        return _read_parquet(con, d, table, protection)
     except IngestError:
         raise
     except (duckdb.Error, pa.ArrowException, OSError, ValueError, csv.Error) as exc:
@@ -161,7 +190,7 @@ def _csv_header(d: Delivered, encoding: str) -> list[str] | None:
     return None
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, d: Delivered, table: str) -> StagedFile:
+def _read_csv(con: duckdb.DuckDBPyConnection, d: Delivered, table: str, protection: Protection) -> StagedFile:
     encoding = detect_encoding(d.path, d.display)
     staged = StagedFile(d, None, encoding=encoding)
     header = _csv_header(d, encoding) if encoding else None
@@ -220,7 +249,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, d: Delivered, table: str) -> Stage
 
     stream = pa.RecordBatchReader.from_batches(out_schema, with_ordinal())
     con.register(f"{table}_arrow", stream)
-    con.execute(f"CREATE TABLE {table}_rec AS SELECT * FROM {table}_arrow")
+    # Newlines inside values are counted before personal values are replaced by their pseudonyms.
+    newline_counts = " + ".join(f"(length({c}) - length(replace({c}, chr(10), '')))" for c in names)
+    values, params = protection.select(header, lambda i: names[i])
+    con.execute(
+        f"CREATE TABLE {table}_rec AS SELECT _ord, {', '.join(values)}, {newline_counts} AS _nl "
+        f"FROM {table}_arrow",
+        params,
+    )
     con.unregister(f"{table}_arrow")
 
     # Record number of each good row: the records not handed to the handler, in order.
@@ -236,32 +272,31 @@ def _read_csv(con: duckdb.DuckDBPyConnection, d: Delivered, table: str) -> Stage
         )
     else:
         rec_expr, join = "d._ord + 2", ""
-    newline_counts = " + ".join(f"(length({c}) - length(replace({c}, chr(10), '')))" for c in names)
     # Views, not copies: rows_raw is the one materialisation of the text (2M rows ≈ 0.5 s a copy).
     con.execute(
         f"CREATE VIEW {table}_num AS SELECT {rec_expr} AS _rec, d.* EXCLUDE (_ord) FROM {table}_rec d {join}"
     )
     has_newlines = any(nl for _, _, nl in bad) or con.execute(
-        f"SELECT coalesce(bool_or({' OR '.join(f'contains({c}, chr(10))' for c in names)}), false) FROM {table}_rec"
-    ).fetchone()[0]
+        f"SELECT coalesce(bool_or(_nl > 0), false) FROM {table}_rec"
+    ).fetchall()[0][0]
     if has_newlines:
         # Physical line of a record = its record number + newlines inside earlier records.
         con.execute(
             f"""CREATE TABLE {table}_lines AS
             SELECT _rec, _rec + coalesce(sum(_nl) OVER (ORDER BY _rec ROWS BETWEEN UNBOUNDED PRECEDING
                 AND 1 PRECEDING), 0) AS _line
-            FROM (SELECT _rec, {newline_counts} AS _nl FROM {table}_num
+            FROM (SELECT _rec, _nl FROM {table}_num
                   UNION ALL SELECT _rec, _nl FROM {table}_skip)"""
         )
         con.execute(
-            f"CREATE VIEW {table} AS SELECT l._line, n.* EXCLUDE (_rec) "
+            f"CREATE VIEW {table} AS SELECT l._line, n.* EXCLUDE (_rec, _nl) "
             f"FROM {table}_num n JOIN {table}_lines l USING (_rec)"
         )
         line_of = dict(
             con.execute(f"SELECT s._rec, l._line FROM {table}_skip s JOIN {table}_lines l USING (_rec)").fetchall()
         )
     else:
-        con.execute(f"CREATE VIEW {table} AS SELECT _rec AS _line, * EXCLUDE (_rec) FROM {table}_num")
+        con.execute(f"CREATE VIEW {table} AS SELECT _rec AS _line, * EXCLUDE (_rec, _nl) FROM {table}_num")
         line_of = {n: n for n, _, _ in bad}
     staged.cleanup = [
         f"DROP VIEW {table}",
@@ -300,7 +335,7 @@ def _cell_text(v: object) -> str | None:
     return str(v)
 
 
-def _read_xlsx(con: duckdb.DuckDBPyConnection, d: Delivered, table: str) -> StagedFile:
+def _read_xlsx(con: duckdb.DuckDBPyConnection, d: Delivered, table: str, protection: Protection) -> StagedFile:
     import python_calamine
 
     staged = StagedFile(d, None)
@@ -327,8 +362,10 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, d: Delivered, table: str) -> Stag
         {"_line": pa.array(lines, pa.int64()), **{f"c{j}": pa.array(col, pa.string()) for j, col in enumerate(columns)}}
     )
     con.register(f"{table}_arrow", data)
-    con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_arrow")
+    values, params = protection.select(header, lambda j: f"c{j}")
+    con.execute(f"CREATE TABLE {table} AS SELECT _line{''.join(', ' + v for v in values)} FROM {table}_arrow", params)
     con.unregister(f"{table}_arrow")
+    del data, columns, rows
     staged.header = header
     staged.table = table
     staged.cleanup = [f"DROP TABLE {table}"]
@@ -338,14 +375,15 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, d: Delivered, table: str) -> Stag
 # --- Parquet -----------------------------------------------------------------------------
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, d: Delivered, table: str) -> StagedFile:
+def _read_parquet(con: duckdb.DuckDBPyConnection, d: Delivered, table: str, protection: Protection) -> StagedFile:
     src = f"read_parquet({sql_str(str(d.path))}, file_row_number = true)"
     described = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
     header = [name for name, *_ in described if name != "file_row_number"]
     # Casting every column to text lets a wrongly typed column fail per row in validation.
-    casts = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(header))
+    values, params = protection.select(header, lambda i: f"CAST({ident(header[i])} AS VARCHAR)")
     con.execute(
-        f"CREATE TABLE {table} AS SELECT file_row_number + 2 AS _line{', ' + casts if casts else ''} FROM {src}"
+        f"CREATE TABLE {table} AS SELECT file_row_number + 2 AS _line{''.join(', ' + v for v in values)} FROM {src}",
+        params,
     )
     return StagedFile(d, table, header=header, cleanup=[f"DROP TABLE {table}"])
 

@@ -1,8 +1,8 @@
 """Load one source's delivery for one snapshot into the lake (`dagster_project/lake.py`).
 
-Everything raw (including personal data in plain text) lives only in an in-memory DuckDB
-connection that spills to a private temp dir. Only validated, typed, pseudonymised rows leave
-it: the partition `<lake>/<source>/snapshot_date=D/` (rows, rejects, per-file counts) is written
+Everything raw lives only in an in-memory DuckDB connection that spills to a private temp dir;
+personal columns are pseudonymised as each file is read (`files.Protection`), so not even that
+spill holds them in clear. Only validated, typed rows leave it: the partition `<lake>/<source>/snapshot_date=D/` (rows, rejects, per-file counts) is written
 aside and renamed into place, so a failure or a kill changes nothing and a re-load replaces
 that partition alone.
 """
@@ -22,8 +22,8 @@ from dagster_project import config
 from dagster_project import lake as lake_layout
 from dagster_project.ingest import pii, validate
 from dagster_project.ingest.errors import IngestError
-from dagster_project.ingest.files import StagedFile, discover, missing_message, read_file
-from dagster_project.ingest.normalize import SQL_TYPES, WHITESPACE, header_key, ident, sql_str
+from dagster_project.ingest.files import Protection, StagedFile, discover, missing_message, read_file
+from dagster_project.ingest.normalize import SQL_TYPES, WHITESPACE, header_key, ident, normalized, sql_str
 from zwfw_contract.sources import Source, get_source
 
 log = logging.getLogger(__name__)
@@ -126,8 +126,8 @@ def ingest_source(
             # memory limit makes a full province's delivery spill there instead of failing.
             con.execute(f"SET temp_directory = {sql_str(tmp)}")
             con.execute(f"SET memory_limit = {sql_str(config.ingest_memory_limit())}")
-            files = _stage(con, source, delivered)
-            _check_rows(con, source, pii_key)
+            files = _stage(con, source, delivered, _protection(source, pii_key))
+            _check_rows(con, source)
             return _write(con, source, snapshot_date, lake, files)
         finally:
             con.close()
@@ -155,12 +155,26 @@ def _column_map(source: Source, staged: StagedFile) -> dict[str, str]:
     return found
 
 
-def _stage(con: duckdb.DuckDBPyConnection, source: Source, delivered) -> list[StagedFile]:
+def _protection(source: Source, pii_key: str) -> Protection:
+    """The source's personal columns, by header position, replaced by the HMAC of their
+    normalised value: what validation would have loaded, computed before anything is stored."""
+    personal = {header_key(c.name): c for c in source.columns if c.pii}
+
+    def columns(header: list[str]) -> dict:
+        return {
+            i: (lambda raw, c=personal[header_key(name)]: pii.hmac_sql(normalized(raw, c)))
+            for i, name in enumerate(header) if header_key(name) in personal
+        }
+
+    return Protection(columns, pii.pads(pii_key) if personal else {})
+
+
+def _stage(con: duckdb.DuckDBPyConnection, source: Source, delivered, protection: Protection) -> list[StagedFile]:
     """Read every file and build `files`, `rows_raw` and `malformed`."""
     staged: list[StagedFile] = []
     selects = []
     for fno, d in enumerate(delivered):
-        s = read_file(con, d, fno)
+        s = read_file(con, d, fno, protection)
         staged.append(s)
         if s.table is None:
             continue
@@ -202,11 +216,9 @@ def _stage(con: duckdb.DuckDBPyConnection, source: Source, delivered) -> list[St
     return staged
 
 
-def _check_rows(con: duckdb.DuckDBPyConnection, source: Source, pii_key: str) -> None:
+def _check_rows(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute("CREATE VIEW parsed AS " + validate.parsed_sql(source))
-    # The key travels only as bound parameters (HMAC pads), never in SQL text.
-    params = pii.pads(pii_key) if source.pii_columns else None
-    con.execute("CREATE TABLE checked AS " + validate.checked_sql(source), params)
+    con.execute("CREATE TABLE checked AS " + validate.checked_sql(source))
     con.execute("DROP VIEW parsed")
 
 

@@ -1,7 +1,8 @@
 """The contract's row rules as set-based DuckDB SQL over the in-memory staging tables.
 
 Tables (in-memory connection):
-- `rows_raw(_fno, _line, _xlsx, <registry columns as VARCHAR>)`: every data row as read;
+- `rows_raw(_fno, _line, _xlsx, <registry columns as VARCHAR>)`: every data row as read
+  (personal columns already pseudonymised);
 - `checked(_fno, _line, <registry columns typed, PII hashed>, _col, _reason)`: `_reason` is
   NULL for a row that is loaded, else why it is rejected (`_col`: the first failing column).
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dagster_project.ingest.normalize import TYPE_WORDS, ident, normalized, parse, sql_str
-from dagster_project.ingest.pii import hmac_sql
 from zwfw_contract.sources import Column, Source
 
 MAX_VALUE_IN_REASON = 80
@@ -135,14 +135,13 @@ def extra_rules(source: Source) -> list[Rule]:
 
 
 def checked_sql(source: Source) -> str:
-    """parsed → checked: loaded values (PII as HMAC) and the first reason to reject.
+    """parsed → checked: loaded values and the first reason to reject.
 
-    Uses the bound HMAC parameters of `pii.pads`.
+    Personal columns arrive pseudonymised (the readers' `Protection`): their checks need only
+    NULL or not, and their value loads as it is.
     """
     errors = ", ".join(f"{column_error_sql(c)} AS {_e(c)}" for c in source.columns)
-    values = ", ".join(
-        f"{hmac_sql(_n(c)) if c.pii else _v(c)} AS {ident(c.name)}" for c in source.columns
-    )
+    values = ", ".join(f"{_v(c)} AS {ident(c.name)}" for c in source.columns)
     step1 = f"SELECT _fno, _line, {values}, {errors} FROM parsed"
     rules = extra_rules(source)
     col_cases = " ".join(f"WHEN {_e(c)} IS NOT NULL THEN {sql_str(c.name)}" for c in source.columns)

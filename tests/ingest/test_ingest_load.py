@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import tempfile
 import sys
 
 import duckdb
@@ -176,3 +177,43 @@ def test_every_lake_file_has_the_documented_columns(with_departments):
     assert d.query("SELECT column_name FROM (DESCRIBE raw.rejects)") == [
         ("snapshot_date",), ("source",), ("file",), ("line",), ("column_name",), ("reason",),
         ("raw_values",), ("loaded_at",)]
+
+
+def test_personal_data_never_reaches_the_ingestion_spill(with_departments, monkeypatch, tmp_path):
+    """A delivery larger than ingestion's memory limit spills its in-memory tables to the temp
+    dir; what is spilled is already pseudonymised (the readers hash personal columns first)."""
+    from dagster_project.ingest import load
+
+    d = with_departments
+    n = 300_000
+    d.csv("cases.csv", CASES_HEADER, [
+        case_row(f"C{i:06d}", item_code=MARKER, applicant_id=f"{ID_NUMBER[:-6]}{i:06d}",
+                 applicant_name=f"{NAME}{i}", applicant_phone=f"139{i:08d}")
+        for i in range(n)
+    ])
+    spill_root = tmp_path / "spill"
+    spill_root.mkdir()
+    seen = {"bytes": 0, "data": b""}
+
+    class KeptTemporaryDirectory(tempfile.TemporaryDirectory):
+        def __init__(self, *args, **kwargs):
+            super().__init__(dir=spill_root, prefix="zwfw-ingest-")
+
+    real_check = load._check_rows
+
+    def check_and_scan(con, *args):
+        real_check(con, *args)  # every file staged, `checked` built: the most there is in memory
+        for path in spill_root.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                seen["bytes"] += len(data)
+                seen["data"] += data
+
+    monkeypatch.setenv("ZWFW_INGEST_MEMORY_LIMIT", "100MB")
+    monkeypatch.setattr(load.tempfile, "TemporaryDirectory", KeptTemporaryDirectory)
+    monkeypatch.setattr(load, "_check_rows", check_and_scan)
+    assert d.ingest("cases").rows_loaded == n
+    assert seen["bytes"] > 1 << 20, "the delivery did not spill: the scan proves nothing"
+    assert MARKER.encode() in seen["data"]  # the scan does see plain text
+    for secret in (NAME, ID_NUMBER[:-6] + "000017", "13900000017"):
+        assert secret.encode("utf-8") not in seen["data"], secret
