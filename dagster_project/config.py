@@ -28,11 +28,15 @@ RAW_DIR_ENV = "ZWFW_RAW_DIR"
 PII_KEY_ENV = "ZWFW_PII_KEY"
 REPORT_DIR_ENV = "ZWFW_REPORT_DIR"
 INGEST_MEMORY_ENV = "ZWFW_INGEST_MEMORY_LIMIT"
+INGEST_CHUNK_ENV = "ZWFW_INGEST_CHUNK_MB"
 KEEP_BUILD_ENV = "ZWFW_KEEP_BUILD"  # "1": keep the scratch database after publication, to inspect it
 
 # The in-memory database that stages one source's delivery spills to its private temp dir
 # beyond this (DuckDB's default, 80 % of RAM, leaves no room for dbt or a second process).
 DEFAULT_INGEST_MEMORY_LIMIT = "6GB"
+# Files are validated in groups of about this many MiB on disk: a group of Parquet parts of a
+# full province's cases (~2 GB in memory per 256 MiB) stays inside the memory limit above.
+DEFAULT_INGEST_CHUNK_MB = 256
 
 # Only for development and the sample data: real deployments set ZWFW_PII_KEY.
 DEV_PII_KEY = "zwfw-development-key-not-secret"
@@ -81,6 +85,10 @@ def keep_build() -> bool:
 
 def ingest_memory_limit() -> str:
     return os.environ.get(INGEST_MEMORY_ENV) or DEFAULT_INGEST_MEMORY_LIMIT
+
+
+def ingest_chunk_bytes() -> int:
+    return int(float(os.environ.get(INGEST_CHUNK_ENV) or DEFAULT_INGEST_CHUNK_MB) * 2**20)
 
 
 _warned: set[str] = set()  # each warning once per process, not once per source

@@ -22,7 +22,7 @@ from dagster_project import config
 from dagster_project import lake as lake_layout
 from dagster_project.ingest import pii, validate
 from dagster_project.ingest.errors import IngestError
-from dagster_project.ingest.files import Protection, StagedFile, discover, missing_message, read_file
+from dagster_project.ingest.files import Delivered, Protection, StagedFile, discover, missing_message, read_file
 from dagster_project.ingest.normalize import SQL_TYPES, WHITESPACE, header_key, ident, normalized, sql_str
 from zwfw_contract.sources import Source, get_source
 
@@ -122,13 +122,11 @@ def ingest_source(
     with tempfile.TemporaryDirectory(prefix="zwfw-ingest-") as tmp:
         con = duckdb.connect(":memory:")
         try:
-            # Spills of the in-memory database (raw values) stay in a private temp dir; the
-            # memory limit makes a full province's delivery spill there instead of failing.
+            # Spills of the in-memory database stay in a private temp dir; the memory limit
+            # makes a large delivery spill there instead of failing.
             con.execute(f"SET temp_directory = {sql_str(tmp)}")
             con.execute(f"SET memory_limit = {sql_str(config.ingest_memory_limit())}")
-            files = _stage(con, source, delivered, _protection(source, pii_key))
-            _check_rows(con, source)
-            return _write(con, source, snapshot_date, lake, files)
+            return _load(con, source, delivered, snapshot_date, lake, _protection(source, pii_key), Path(tmp))
         finally:
             con.close()
 
@@ -169,11 +167,14 @@ def _protection(source: Source, pii_key: str) -> Protection:
     return Protection(columns, pii.pads(pii_key) if personal else {})
 
 
-def _stage(con: duckdb.DuckDBPyConnection, source: Source, delivered, protection: Protection) -> list[StagedFile]:
-    """Read every file and build `files`, `rows_raw` and `malformed`."""
+def _stage(
+    con: duckdb.DuckDBPyConnection, source: Source, chunk: list[tuple[int, Delivered]], protection: Protection
+) -> list[StagedFile]:
+    """Read a chunk's files (numbered `fno` in the delivery) and build `rows_raw` (a view over
+    them: they are the one copy of the text) and `malformed`. `_drop_chunk` drops them again."""
     staged: list[StagedFile] = []
     selects = []
-    for fno, d in enumerate(delivered):
+    for fno, d in chunk:
         s = read_file(con, d, fno, protection)
         staged.append(s)
         if s.table is None:
@@ -191,21 +192,17 @@ def _stage(con: duckdb.DuckDBPyConnection, source: Source, delivered, protection
             f"SELECT {fno} AS _fno, _line, {str(d.format == 'xlsx').lower()} AS _xlsx, {cols} "
             f"FROM {s.table} WHERE NOT ({blank})"
         )
-    con.execute("CREATE TABLE files (_fno INTEGER, file VARCHAR)")
-    con.executemany("INSERT INTO files VALUES (?, ?)", [(i, s.delivered.rel) for i, s in enumerate(staged)])
     if selects:
-        con.execute("CREATE TABLE rows_raw AS " + " UNION ALL ".join(selects))
+        con.execute("CREATE VIEW rows_raw AS " + " UNION ALL ".join(selects))
     else:
-        cols = ", ".join(f"{ident(c.name)} VARCHAR" for c in source.columns)
-        con.execute(f"CREATE TABLE rows_raw (_fno INTEGER, _line BIGINT, _xlsx BOOLEAN, {cols})")
-    for s in staged:
-        for statement in s.cleanup:
-            con.execute(statement)
+        cols = ", ".join(f"NULL::VARCHAR AS {ident(c.name)}" for c in source.columns)
+        con.execute(f"CREATE VIEW rows_raw AS SELECT NULL::INTEGER AS _fno, NULL::BIGINT AS _line, "
+                    f"NULL::BOOLEAN AS _xlsx, {cols} WHERE false")
     con.execute(
         "CREATE TABLE malformed (_fno INTEGER, _line BIGINT, reason VARCHAR, raw_values VARCHAR)"
     )
     rows = []
-    for fno, s in enumerate(staged):
+    for (fno, _), s in zip(chunk, staged):
         for m in s.malformed:
             values: dict[str, object] = {"_fields_found": m.fields_found, "_fields_expected": m.fields_expected}
             if not source.pii_columns:  # fields cannot be told apart here, so no text if any is PII
@@ -229,13 +226,22 @@ def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
     con.execute(f"COPY ({select}) TO {sql_str(str(path))} (FORMAT parquet, COMPRESSION zstd)")
 
 
-def _write(
+def _load(
     con: duckdb.DuckDBPyConnection,
     source: Source,
+    delivered: list[Delivered],
     snapshot_date: dt.date,
     lake: Path,
-    staged: list[StagedFile],
+    protection: Protection,
+    tmp: Path,
 ) -> LoadResult:
+    """Validate the delivery chunk by chunk (`chunks`) and write its partition.
+
+    Memory holds one chunk at a time; each chunk's loaded rows go straight to their own
+    `part-<k>.parquet`. Duplicate keys are a rule over the whole delivery: with one chunk they
+    are found in memory, with several over the written parts (a narrow scan), and the few
+    rejected rows are then taken out of their part and their values re-read from their file.
+    """
     loaded_at = dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
     if source.dept_column:
         departments = lake_layout.partition_dir(lake, "departments", snapshot_date) / lake_layout.DATA_FILE
@@ -248,45 +254,157 @@ def _write(
             f"CREATE TABLE depts AS SELECT DISTINCT dept_id FROM read_parquet({sql_str(str(departments))}) "
             "WHERE dept_id IS NOT NULL"
         )
-        con.execute(validate.dept_update_sql(source))
-    if source.key:
-        con.execute(validate.duplicate_update_sql(source))
-
-    counts = _file_counts(con, source, staged)
-    cols = ", ".join(f"c.{ident(c.name)}" for c in source.columns)
-    raw_json = ", ".join(
-        f"{sql_str(c.name)}, {'c.' if c.pii else 'r.'}{ident(c.name)}" for c in source.columns
-    )
+    con.execute("CREATE TABLE files (_fno INTEGER, file VARCHAR)")
+    con.executemany("INSERT INTO files VALUES (?, ?)", [(i, d.rel) for i, d in enumerate(delivered)])
+    groups = chunks(delivered, config.ingest_chunk_bytes())
     stamp = f"TIMESTAMP {sql_str(loaded_at.isoformat(sep=' '))}"
-    rows_sql = f"""SELECT {cols}, f.file AS _file, c._line::BIGINT AS _line
-        FROM checked c JOIN files f USING (_fno) WHERE c._reason IS NULL ORDER BY c._fno, c._line"""
-    rejects_sql = f"""SELECT {sql_str(source.name)} AS source, f.file, x._line::BIGINT AS line,
+    cols = ", ".join(f"c.{ident(c.name)}" for c in source.columns)
+    staged_all: list[StagedFile | None] = [None] * len(delivered)
+    counts: dict[int, list[int]] = {}  # fno -> [read, rejected]
+    rejects_parts: list[Path] = []
+    file_counts: list[FileCount] = []
+
+    def write(folder: Path) -> None:
+        parts = []
+        for k, chunk in enumerate(groups):
+            staged = _stage(con, source, chunk, protection)
+            for (fno, _), st in zip(chunk, staged):
+                staged_all[fno] = st
+            _check_rows(con, source)
+            if source.dept_column:
+                con.execute(validate.dept_update_sql(source))
+            if source.key and len(groups) == 1:
+                con.execute(validate.duplicate_update_sql(source))
+            for fno, read, rejected in _chunk_counts(con):
+                counts[fno] = [read, rejected]
+            part = folder / f"part-{k}.parquet"
+            _copy(con, f"""SELECT {cols}, f.file AS _file, c._line::BIGINT AS _line
+                FROM checked c JOIN files f USING (_fno) WHERE c._reason IS NULL ORDER BY c._fno, c._line""", part)
+            parts.append(part)
+            rejects_parts.append(tmp / f"rejects-{k}.parquet")
+            _copy(con, _rejects_sql(source, stamp, "checked c JOIN rows_raw r USING (_fno, _line) "
+                                    "WHERE c._reason IS NOT NULL", with_malformed=True), rejects_parts[-1])
+            _drop_chunk(con, staged)
+        if source.key and len(groups) > 1:
+            _cross_chunk_duplicates(con, source, parts, delivered, protection, stamp, tmp, counts, rejects_parts)
+        _copy(con, f"SELECT * EXCLUDE (_fno) FROM {_parts(rejects_parts)} ORDER BY _fno, line",
+              folder / lake_layout.REJECTS_FILE)
+        for fno, (d, st) in enumerate(zip(delivered, staged_all)):
+            read, rejected = counts.get(fno, (0, 0))
+            file_counts.append(FileCount(d.rel, d.format, st.encoding if st else None, read, read - rejected, rejected))
+        con.execute("CREATE OR REPLACE TABLE load_counts (source VARCHAR, file VARCHAR, format VARCHAR, "
+                    "encoding VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, loaded_at TIMESTAMP)")
+        con.executemany("INSERT INTO load_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            (source.name, fc.file, fc.format, fc.encoding, fc.rows_read, fc.rows_loaded, fc.rows_rejected, loaded_at)
+            for fc in file_counts])
+        _copy(con, "SELECT * FROM load_counts ORDER BY file", folder / lake_layout.LOAD_FILES_FILE)
+
+    lake_layout.write_partition(lake_layout.partition_dir(lake, source.name, snapshot_date), write)
+    result = LoadResult(source.name, snapshot_date, absent=False, files=file_counts)
+    log.info("%s %s: read %d, loaded %d, rejected %d (%d chunk%s)", source.name, snapshot_date,
+             result.rows_read, result.rows_loaded, result.rows_rejected, len(groups), "" if len(groups) == 1 else "s")
+    return result
+
+
+def chunks(delivered: list[Delivered], chunk_bytes: int) -> list[list[tuple[int, Delivered]]]:
+    """The delivery's files (numbered in delivery order) in consecutive groups of about
+    `chunk_bytes` on disk: a group closes once it reaches that size, so one file is never split."""
+    groups: list[list[tuple[int, Delivered]]] = [[]]
+    size = 0
+    for fno, d in enumerate(delivered):
+        if groups[-1] and size >= chunk_bytes:
+            groups.append([])
+            size = 0
+        groups[-1].append((fno, d))
+        size += d.path.stat().st_size
+    return groups
+
+
+def _sql_list(paths: list[Path]) -> str:
+    return "[" + ", ".join(sql_str(str(p)) for p in paths) + "]"
+
+
+def _parts(paths: list[Path]) -> str:
+    """The chunks' parts as written, without a column from their (hidden, `name=value`) folder."""
+    return f"read_parquet({_sql_list(paths)}, hive_partitioning = false)"
+
+
+def _rejects_sql(source: Source, stamp: str, rejected_from: str, with_malformed: bool) -> str:
+    """Reject rows (with `_fno` for ordering) of `rejected_from`, which binds `c` (the checked
+    row: `_col`, `_reason`) and `r` (its row as read, personal values already pseudonymised)."""
+    raw_json = ", ".join(f"{sql_str(c.name)}, r.{ident(c.name)}" for c in source.columns)
+    malformed = "UNION ALL SELECT _fno, _line, NULL, reason, raw_values FROM malformed" if with_malformed else ""
+    return f"""SELECT x._fno, {sql_str(source.name)} AS source, f.file, x._line::BIGINT AS line,
             x.column_name::VARCHAR AS column_name, x.reason::VARCHAR AS reason,
             x.raw_values::VARCHAR AS raw_values, {stamp} AS loaded_at
         FROM (
             SELECT c._fno, c._line, c._col AS column_name, c._reason AS reason,
                    json_object({raw_json})::VARCHAR AS raw_values
-            FROM checked c JOIN rows_raw r USING (_fno, _line) WHERE c._reason IS NOT NULL
-            UNION ALL
-            SELECT _fno, _line, NULL, reason, raw_values FROM malformed
+            FROM {rejected_from}
+            {malformed}
         ) x JOIN files f USING (_fno)
         ORDER BY x._fno, x._line"""
-    con.execute("CREATE TABLE load_counts (source VARCHAR, file VARCHAR, format VARCHAR, encoding VARCHAR, "
-                "rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, loaded_at TIMESTAMP)")
-    con.executemany("INSERT INTO load_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-        (source.name, fc.file, fc.format, fc.encoding, fc.rows_read, fc.rows_loaded, fc.rows_rejected, loaded_at)
-        for fc in counts])
 
-    def write(folder: Path) -> None:
-        _copy(con, rows_sql, folder / lake_layout.DATA_FILE)
-        _copy(con, rejects_sql, folder / lake_layout.REJECTS_FILE)
-        _copy(con, "SELECT * FROM load_counts ORDER BY file", folder / lake_layout.LOAD_FILES_FILE)
 
-    lake_layout.write_partition(lake_layout.partition_dir(lake, source.name, snapshot_date), write)
-    result = LoadResult(source.name, snapshot_date, absent=False, files=counts)
-    log.info("%s %s: read %d, loaded %d, rejected %d", source.name, snapshot_date,
-             result.rows_read, result.rows_loaded, result.rows_rejected)
-    return result
+def _chunk_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int]]:
+    """(fno, read, rejected) of the chunk's files that have rows."""
+    return con.execute(
+        """SELECT _fno, sum(n_read)::BIGINT, sum(n_rejected)::BIGINT FROM (
+            SELECT _fno, count(*) AS n_read, count(_reason) AS n_rejected FROM checked GROUP BY _fno
+            UNION ALL SELECT _fno, count(*), count(*) FROM malformed GROUP BY _fno
+        ) GROUP BY _fno"""
+    ).fetchall()
+
+
+def _drop_chunk(con: duckdb.DuckDBPyConnection, staged: list[StagedFile]) -> None:
+    con.execute("DROP TABLE checked")
+    con.execute("DROP TABLE malformed")
+    con.execute("DROP VIEW rows_raw")
+    for st in staged:
+        for statement in st.cleanup:
+            con.execute(statement)
+
+
+def _cross_chunk_duplicates(con, source, parts, delivered, protection, stamp, tmp, counts, rejects_parts) -> None:
+    """Apply the duplicate rule over every chunk's loaded rows: take the rejected rows out of
+    their parts, and record them with their values as read (their files are read again)."""
+    cols = ", ".join(ident(c.name) for c in source.columns)
+    con.execute(f"""CREATE TABLE checked AS
+        SELECT f._fno, p._line, {cols}, NULL::VARCHAR AS _col, NULL::VARCHAR AS _reason
+        FROM {_parts(parts)} p JOIN files f ON f.file = p._file""")
+    con.execute(validate.duplicate_update_sql(source))
+    con.execute("CREATE TABLE dups AS SELECT _fno, _line, _col, _reason FROM checked WHERE _reason IS NOT NULL")
+    con.execute("DROP TABLE checked")
+    affected = [fno for (fno,) in con.execute("SELECT DISTINCT _fno FROM dups ORDER BY 1").fetchall()]
+    for fno in affected:
+        staged = _stage(con, source, [(fno, delivered[fno])], protection)
+        expected = con.execute("SELECT count(*) FROM dups WHERE _fno = ?", [fno]).fetchall()[0][0]
+        found = con.execute("SELECT count(*) FROM dups JOIN rows_raw USING (_fno, _line) WHERE dups._fno = ?",
+                            [fno]).fetchall()[0][0]
+        if found != expected:
+            raise IngestError("the file changed while it was read (a row it held is gone)",
+                              file=delivered[fno].display)
+        rejects_parts.append(tmp / f"rejects-dup-{fno}.parquet")
+        _copy(con, _rejects_sql(source, stamp, f"dups c JOIN rows_raw r USING (_fno, _line) WHERE c._fno = {fno}",
+                                with_malformed=False), rejects_parts[-1])
+        con.execute("DROP TABLE malformed")
+        con.execute("DROP VIEW rows_raw")
+        for st in staged:
+            for statement in st.cleanup:
+                con.execute(statement)
+        counts[fno][1] += expected
+    if not affected:
+        return
+    for part in parts:
+        hit = con.execute(
+            f"SELECT count(*) FROM {_parts([part])} p JOIN files f ON f.file = p._file "
+            "SEMI JOIN dups d ON d._fno = f._fno AND d._line = p._line").fetchall()[0][0]
+        if not hit:
+            continue
+        kept = part.with_name(f".{part.name}.kept")
+        _copy(con, f"""SELECT p.* FROM {_parts([part])} p JOIN files f ON f.file = p._file
+            ANTI JOIN dups d ON d._fno = f._fno AND d._line = p._line ORDER BY f._fno, p._line""", kept)
+        kept.replace(part)
 
 
 def _empty(columns) -> str:
@@ -304,22 +422,3 @@ def _write_empty(source: Source, lake: Path, snapshot_date: dt.date) -> None:
         lake_layout.write_partition(lake_layout.partition_dir(lake, source.name, snapshot_date), write)
     finally:
         con.close()
-
-
-def _file_counts(con: duckdb.DuckDBPyConnection, source: Source, staged: list[StagedFile]) -> list[FileCount]:
-    rows = dict(
-        (fno, (read, rejected))
-        for fno, read, rejected in con.execute(
-            """SELECT _fno, sum(n_read), sum(n_rejected) FROM (
-                SELECT _fno, count(*) AS n_read, count(_reason) AS n_rejected FROM checked GROUP BY _fno
-                UNION ALL SELECT _fno, count(*), count(*) FROM malformed GROUP BY _fno
-            ) GROUP BY _fno"""
-        ).fetchall()
-    )
-    counts = []
-    for fno, s in enumerate(staged):
-        read, rejected = rows.get(fno, (0, 0))
-        counts.append(
-            FileCount(s.delivered.rel, s.delivered.format, s.encoding, int(read), int(read - rejected), int(rejected))
-        )
-    return counts

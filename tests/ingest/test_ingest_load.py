@@ -143,7 +143,7 @@ def test_failure_inside_the_write_leaves_the_partition_as_it_was(with_department
     monkeypatch.setattr(load, "_copy", breaks_on_the_last_file)
     with pytest.raises(RuntimeError, match="disk full"):
         d.ingest("cases")
-    assert len(calls) == 3
+    assert {"part-0.parquet", "rejects.parquet"} <= {c.name for c in calls[:-1]}  # the rest was written
     assert _snapshot(d, "cases") == before
     assert sorted(p.name for p in (d.lake / "cases").iterdir()) == ["snapshot_date=2020-12-25"]  # no leftovers
 
