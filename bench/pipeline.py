@@ -147,8 +147,7 @@ def main() -> None:
         shutil.rmtree(published.parent, ignore_errors=True)  # the backfill starts from nothing
         marker = base / "raw-scale.txt"  # the scale the world in raw/ was generated at
         if a.reuse_raw and marker.exists() and marker.read_text().strip() == f"{a.scale:g}":
-            print(f"generate: reused {raw}")
-            gen = gen2 = Step(float("nan"), 0.0, 0.0, "")
+            print(f"generate: reused {raw} ({_size(raw / BACKFILL) / 2**30:.2f} GiB delivered for the backfill)")
         else:
             shutil.rmtree(raw, ignore_errors=True)
             gen = _step([ZWFW, "generate", "--out", str(raw), "--snapshot", BACKFILL, "--scale", str(a.scale)],
@@ -156,9 +155,9 @@ def main() -> None:
             gen2 = _step([ZWFW, "generate", "--out", str(raw), "--snapshot", DELTA, "--scale", str(a.scale),
                           "--delta-days", "7"], base, env)
             marker.write_text(f"{a.scale:g}\n")
+            print(f"generate: backfill {gen.seconds:.1f} s ({_size(raw / BACKFILL) / 2**30:.2f} GiB delivered), "
+                  f"delta {gen2.seconds:.1f} s ({_size(raw / DELTA) / 2**20:.0f} MiB delivered)")
         delivery = _size(raw / BACKFILL)
-        print(f"generate: backfill {gen.seconds:.1f} s ({delivery / 2**30:.2f} GiB delivered), "
-              f"delta {gen2.seconds:.1f} s ({_size(raw / DELTA) / 2**20:.0f} MiB delivered)")
         floor_s = floor(raw / BACKFILL, base / "floor")
         shutil.rmtree(base / "floor", ignore_errors=True)
         print(f"floor (read cases + ratings, hash PII, write Parquet, metrics by department): {floor_s:.1f} s")

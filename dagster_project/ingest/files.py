@@ -82,9 +82,6 @@ class Protection:
         return exprs, (self.params if protected else None)
 
 
-NO_PROTECTION = Protection(lambda header: {}, {})
-
-
 @dataclass
 class StagedFile:
     """A file read into the in-memory connection."""
@@ -149,9 +146,7 @@ def missing_message(source: Source, raw_dir: Path, snapshot_date: dt.date) -> st
     )
 
 
-def read_file(
-    con: duckdb.DuckDBPyConnection, d: Delivered, fno: int, protection: Protection = NO_PROTECTION
-) -> StagedFile:
+def read_file(con: duckdb.DuckDBPyConnection, d: Delivered, fno: int, protection: Protection) -> StagedFile:
     """Read one file into in-memory table `f<fno>`; IngestError if it cannot be read."""
     table = f"f{fno}"
     if d.path.stat().st_size == 0:

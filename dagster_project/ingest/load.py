@@ -171,7 +171,7 @@ def _stage(
     con: duckdb.DuckDBPyConnection, source: Source, chunk: list[tuple[int, Delivered]], protection: Protection
 ) -> list[StagedFile]:
     """Read a chunk's files (numbered `fno` in the delivery) and build `rows_raw` (a view over
-    them: they are the one copy of the text) and `malformed`. `_drop_chunk` drops them again."""
+    them: they are the one copy of the text) and `malformed`. `_drop_staged` drops them again."""
     staged: list[StagedFile] = []
     selects = []
     for fno, d in chunk:
@@ -284,9 +284,10 @@ def _load(
             rejects_parts.append(tmp / f"rejects-{k}.parquet")
             _copy(con, _rejects_sql(source, stamp, "checked c JOIN rows_raw r USING (_fno, _line) "
                                     "WHERE c._reason IS NOT NULL", with_malformed=True), rejects_parts[-1])
-            _drop_chunk(con, staged)
+            con.execute("DROP TABLE checked")
+            _drop_staged(con, staged)
         if source.key and len(groups) > 1:
-            _cross_chunk_duplicates(con, source, parts, delivered, protection, stamp, tmp, counts, rejects_parts)
+            _cross_chunk_duplicates(con, source, groups, parts, protection, stamp, tmp, counts, rejects_parts)
         _copy(con, f"SELECT * EXCLUDE (_fno) FROM {_parts(rejects_parts)} ORDER BY _fno, line",
               folder / lake_layout.REJECTS_FILE)
         for fno, (d, st) in enumerate(zip(delivered, staged_all)):
@@ -356,8 +357,8 @@ def _chunk_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int]]:
     ).fetchall()
 
 
-def _drop_chunk(con: duckdb.DuckDBPyConnection, staged: list[StagedFile]) -> None:
-    con.execute("DROP TABLE checked")
+def _drop_staged(con: duckdb.DuckDBPyConnection, staged: list[StagedFile]) -> None:
+    """Drop what `_stage` built."""
     con.execute("DROP TABLE malformed")
     con.execute("DROP VIEW rows_raw")
     for st in staged:
@@ -365,42 +366,40 @@ def _drop_chunk(con: duckdb.DuckDBPyConnection, staged: list[StagedFile]) -> Non
             con.execute(statement)
 
 
-def _cross_chunk_duplicates(con, source, parts, delivered, protection, stamp, tmp, counts, rejects_parts) -> None:
+def _cross_chunk_duplicates(con, source, groups, parts, protection, stamp, tmp, counts, rejects_parts) -> None:
     """Apply the duplicate rule over every chunk's loaded rows: take the rejected rows out of
-    their parts, and record them with their values as read (their files are read again)."""
+    their parts, and record them with their values as read (their files are read again).
+
+    Only the rows of a key (and version) that occurs more than once are materialised: a narrow
+    aggregate over the parts finds them, so memory holds the few candidates, not the delivery.
+    """
     cols = ", ".join(ident(c.name) for c in source.columns)
+    partition = validate.duplicate_partition(source)
     con.execute(f"""CREATE TABLE checked AS
         SELECT f._fno, p._line, {cols}, NULL::VARCHAR AS _col, NULL::VARCHAR AS _reason
-        FROM {_parts(parts)} p JOIN files f ON f.file = p._file""")
+        FROM {_parts(parts)} p JOIN files f ON f.file = p._file
+        SEMI JOIN (SELECT {partition} FROM {_parts(parts)} GROUP BY ALL HAVING count(*) > 1) k USING ({partition})""")
     con.execute(validate.duplicate_update_sql(source))
     con.execute("CREATE TABLE dups AS SELECT _fno, _line, _col, _reason FROM checked WHERE _reason IS NOT NULL")
     con.execute("DROP TABLE checked")
     affected = [fno for (fno,) in con.execute("SELECT DISTINCT _fno FROM dups ORDER BY 1").fetchall()]
+    chunk_of = {fno: k for k, chunk in enumerate(groups) for fno, _ in chunk}
+    delivered = {fno: d for chunk in groups for fno, d in chunk}
     for fno in affected:
         staged = _stage(con, source, [(fno, delivered[fno])], protection)
-        expected = con.execute("SELECT count(*) FROM dups WHERE _fno = ?", [fno]).fetchall()[0][0]
-        found = con.execute("SELECT count(*) FROM dups JOIN rows_raw USING (_fno, _line) WHERE dups._fno = ?",
-                            [fno]).fetchall()[0][0]
+        expected, found = con.execute(
+            "SELECT count(*), count(r._line) FROM dups LEFT JOIN rows_raw r USING (_fno, _line) WHERE dups._fno = ?",
+            [fno]).fetchall()[0]
         if found != expected:
             raise IngestError("the file changed while it was read (a row it held is gone)",
                               file=delivered[fno].display)
         rejects_parts.append(tmp / f"rejects-dup-{fno}.parquet")
         _copy(con, _rejects_sql(source, stamp, f"dups c JOIN rows_raw r USING (_fno, _line) WHERE c._fno = {fno}",
                                 with_malformed=False), rejects_parts[-1])
-        con.execute("DROP TABLE malformed")
-        con.execute("DROP VIEW rows_raw")
-        for st in staged:
-            for statement in st.cleanup:
-                con.execute(statement)
+        _drop_staged(con, staged)
         counts[fno][1] += expected
-    if not affected:
-        return
-    for part in parts:
-        hit = con.execute(
-            f"SELECT count(*) FROM {_parts([part])} p JOIN files f ON f.file = p._file "
-            "SEMI JOIN dups d ON d._fno = f._fno AND d._line = p._line").fetchall()[0][0]
-        if not hit:
-            continue
+    for k in sorted({chunk_of[fno] for fno in affected}):
+        part = parts[k]
         kept = part.with_name(f".{part.name}.kept")
         _copy(con, f"""SELECT p.* FROM {_parts([part])} p JOIN files f ON f.file = p._file
             ANTI JOIN dups d ON d._fno = f._fno AND d._line = p._line ORDER BY f._fno, p._line""", kept)

@@ -172,22 +172,25 @@ def _first_at(alias: str) -> str:
     )
 
 
+def duplicate_partition(source: Source) -> str:
+    """The columns whose equal values make rows candidates for the duplicate rule."""
+    keys = ", ".join(ident(k) for k in source.key)
+    return keys if source.kind == "reference" else f"{keys}, {ident(source.version_column)}"
+
+
 def duplicate_update_sql(source: Source) -> str:
     """Reference source: a key occurring again in the delivery rejects the later rows.
 
     Event source: several versions of an id are fine; rows of one id with the same version
     but different values reject the later ones (identical duplicates both load).
     """
-    keys = [ident(k) for k in source.key]
-    key_list = ", ".join(keys)
+    partition = duplicate_partition(source)
     if source.kind == "reference":
-        partition = key_list
         blamed = ",".join(source.key)
         condition = "rn > 1"
         reason = f"'duplicate key in delivery ' || {_first_at('d')}"
         extra_select = ""
     else:
-        partition = f"{key_list}, {ident(source.version_column)}"
         blamed = source.version_column
         row = ", ".join(ident(c.name) for c in source.columns)
         extra_select = f", row({row}) IS DISTINCT FROM first_value(row({row})) OVER w AS differs"
