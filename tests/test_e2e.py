@@ -90,10 +90,14 @@ def test_events_accumulate_as_deltas(built):
 
 
 def test_rerunning_a_snapshot_changes_nothing(built, tmp_path):
-    before = _q(built["warehouse"], "select count(*), sum(value) from marts.fct_metrics")
+    # row for row, not a float sum: a sum's last bit depends on the order the scan meets the rows
+    metrics = "select * from marts.fct_metrics order by all"
+    before = _q(built["warehouse"], metrics)
     raw_before = _q(built["warehouse"], "select count(*) from raw.cases")
     zwfw("run", "--raw-dir", str(built["raw"]), "--snapshot", "2020-12-25", "--warehouse", str(built["warehouse"]))
-    assert _q(built["warehouse"], "select count(*), sum(value) from marts.fct_metrics") == before
+    after = _q(built["warehouse"], metrics)
+    assert len(after) == len(before) > 0
+    assert after == before
     assert _q(built["warehouse"], "select count(*) from raw.cases") == raw_before
 
 
