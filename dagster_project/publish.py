@@ -8,7 +8,7 @@ blocking check passed:
 1. writes each mart's rows of the snapshot to `<lake>/marts/<model>/snapshot_date=D/` (aside,
    then renamed into place, replacing only that snapshot);
 2. assembles `<file>.next` from the lake alone: every snapshot of every mart (the marts'
-   history), `raw.rejects` and `raw.load_files` as tables, and the `raw.<source>` views over the
+   history; the record-level worklist as a view over its lake partitions), `raw.rejects` and `raw.load_files` as tables, and the `raw.<source>` views over the
    lake for drill-down (the same views dbt reads, with the lake's absolute path);
 3. replaces the published file with it by one `os.replace`, and deletes the scratch database
    (`ZWFW_KEEP_BUILD=1` keeps it, with dbt's staging and intermediate models, to inspect).
@@ -34,6 +34,9 @@ from dagster_project import lake as lake_layout
 # and are cast back to the build's type when the published file is assembled.
 _TRAVEL_TYPES = {"HUGEINT": "DECIMAL(38,0)", "UHUGEINT": "DECIMAL(38,0)"}
 MATERIALISED_RAW = ("rejects", "load_files")  # small, and read on every audit: tables, not views
+# Marts of records rather than units (the worklist: ~10^5 rows a week) stay in the lake and are
+# published as views over it, so the published file keeps growing with snapshots × units only.
+LAKE_VIEW_MARTS = ("fct_worklist",)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,10 @@ def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]
         for table, columns in marts.items():
             files = _sql_str(lake_layout.data_glob(Path(lake) / lake_layout.MARTS, table))
             cols = ", ".join(f"cast({_ident(c)} as {t}) as {_ident(c)}" for c, t in columns)
+            if table in LAKE_VIEW_MARTS:
+                con.execute(f"create view marts.{_ident(table)} as select {cols} from read_parquet({files}, "
+                            "hive_partitioning = true, union_by_name = true)")
+                continue
             con.execute(f"create table marts.{_ident(table)} as select {cols} from read_parquet({files}, "
                         "hive_partitioning = true, union_by_name = true) order by snapshot_date")
         con.execute("create schema raw")

@@ -141,3 +141,21 @@ def test_sweep_restores_a_partition_whose_replacement_never_arrived(tmp_path):
     lake_layout.sweep(tmp_path)
     assert (final / "part-0.parquet").read_text() == "old"
     assert sorted(p.name for p in final.parent.iterdir()) == [final.name]
+
+
+def test_the_record_level_worklist_is_published_as_a_view_over_the_lake(tmp_path):
+    lake = _lake(tmp_path)
+    published = tmp_path / "w.duckdb"
+    for day, records in ((D1, 3), (D2, 2)):
+        build = _build(tmp_path, lake, day, 1)
+        con = duckdb.connect(str(build))
+        con.execute("create table marts.fct_worklist as select ?::date as snapshot_date, 'U1' as unit_code, "
+                    "'R' || i as record_id from range(?) t(i)", [day, records])
+        con.close()
+        publish(build, published, lake, day)
+    assert _q(published, "select table_type from information_schema.tables "
+                         "where table_schema = 'marts' and table_name = 'fct_worklist'") == [("VIEW",)]
+    assert _q(published, "select snapshot_date, count(*) from marts.fct_worklist group by 1 order by 1") == [
+        (D1, 3), (D2, 2)]
+    assert _q(published, "select table_type from information_schema.tables "
+                         "where table_schema = 'marts' and table_name = 'fct_x'") == [("BASE TABLE",)]

@@ -15,7 +15,7 @@ from dagster_project.resources import WarehouseResource
 
 PUBLISH_GROUP = "publish"
 PUBLISHED_WAREHOUSE = dg.AssetKey(["published_warehouse"])
-UPSTREAM = [dg.AssetKey([m]) for m in (*MARTS, "fct_metrics")]
+UPSTREAM = [dg.AssetKey([m]) for m in (*MARTS, "fct_metrics", "fct_worklist")]
 
 
 @dg.asset(

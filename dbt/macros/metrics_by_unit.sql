@@ -29,10 +29,7 @@
         {{ exceptions.raise_compiler_error("metrics_by_unit: scopes must be a list, got " ~ scopes) }}
     {%- endif %}
     with mbu_units as (
-        select scope, unit_code, unit_name, region_code, unit_order
-        from {{ ref('int_units') }}
-        where scope in ({% for s in scopes %}'{{ s }}'{% if not loop.last %}, {% endif %}{% endfor %})
-          and {{ roster }}
+        {{ listed_units(scopes, roster) }}
     ),
 
     mbu_rows as (
@@ -87,4 +84,18 @@
         partition by scope
         order by is_total{% if order_by %}, {{ order_by }}{% endif %}, unit_order
     ) as integer)
+{%- endmacro %}
+
+{#- listed_units(scopes, roster='on_roster') -> SELECT of the units a table lists: the
+    `int_units` rows of `scopes` whose boolean column `roster` is true (scope, unit_code,
+    unit_name, region_code, unit_order). Shared by metrics_by_unit() and the worklist, so a
+    unit is listed in both or in neither. -#}
+{% macro listed_units(scopes, roster='on_roster') -%}
+    {%- if scopes is string -%}
+        {{ exceptions.raise_compiler_error("listed_units: scopes must be a list, got " ~ scopes) }}
+    {%- endif -%}
+        select scope, unit_code, unit_name, region_code, unit_order
+        from {{ ref('int_units') }}
+        where scope in ({% for s in scopes %}'{{ s }}'{% if not loop.last %}, {% endif %}{% endfor %})
+          and {{ roster }}
 {%- endmacro %}

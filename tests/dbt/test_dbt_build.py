@@ -187,3 +187,25 @@ def test_parse_builds_the_manifest_without_a_warehouse_or_snapshot(tmp_path, dbt
     sources = {s["name"] for s in manifest["sources"].values()}
     assert {"cases", "rejects", "load_files"} <= sources and len(sources) == 15
     assert any(n["resource_type"] == "unit_test" for n in manifest["unit_tests"].values())
+
+
+@pytest.mark.e2e
+def test_worklist_lists_the_items_behind_tables_8_and_9_and_its_size_rule_ran(built):
+    rows = _q(built["warehouse"], """
+        select metric_code, scope, unit_code, record_kind, dept_id, reason, first_seen
+        from marts.fct_worklist where snapshot_date = ? and table_no in (8, 9)
+        order by all""", [SNAP_1])
+    # the items not connected to unified acceptance (docstring): a NULL flag is not connected
+    assert rows == [
+        ("t08_ua_coverage", "city_level", "410100", "item", "D01", "未接入统一受理", SNAP_1),
+        ("t08_ua_coverage", "city_level", "410200", "item", "D05", "未接入统一受理", SNAP_1),
+        ("t09_ua_coverage", "city_counties", "410100", "item", "D03", "未接入统一受理", SNAP_1),
+        ("t09_ua_coverage", "city_counties", "410200", "item", "D06", "未接入统一受理", SNAP_1),
+    ]
+    # 2021-01-01: 开封市's item joined unified acceptance and left the list
+    second = _q(built["warehouse"], """select unit_code from marts.fct_worklist
+                                       where snapshot_date = ? and metric_code = 't08_ua_coverage'""", [SNAP_2])
+    assert second == [("410100",)]
+    results = json.loads((built["work"] / "target" / "run_results.json").read_text())["results"]
+    size_rule = [r for r in results if "worklist_size_rule" in r["unique_id"]]
+    assert len(size_rule) == 1 and size_rule[0]["status"] == "pass"

@@ -1,0 +1,69 @@
+-- 查漏补缺 worklist: the records behind every unit's shortfall. One row per (snapshot_date,
+-- table_no, metric_code, scope, unit_code, record_id) for the metrics of worklist_metrics():
+-- each listed unit (the same units and members as the table, macro listed_units) gets the
+-- records of its member departments that its metric does not count as done, the department
+-- that must act, and the reason. first_seen carries over from the previous published snapshot
+-- (the lake's partition of this mart) while the record stays on the unit's list.
+{%- set metrics = worklist_metrics() %}
+{%- set previous = previous_mart_partition(this.identifier) %}
+with records as (
+    select * from {{ ref('int_worklist_items') }}
+    union all
+    select * from {{ ref('int_worklist_departments') }}
+    union all
+    select * from {{ ref('int_worklist_events') }}
+),
+
+listed_members as (
+    {%- for metric in metrics %}
+    select
+        cast({{ metric.table_no }} as integer) as table_no,
+        '{{ metric.metric_code }}' as metric_code,
+        '{{ metric.concept }}' as concept,
+        members.scope,
+        members.unit_code,
+        members.dept_id
+    from {{ ref('int_unit_departments') }} as members
+    inner join ({{ listed_units(metric.scopes, metric.roster) }}) as units
+        on units.scope = members.scope and units.unit_code = members.unit_code
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+current_list as (
+    select
+        {{ snapshot_date() }} as snapshot_date,
+        listed_members.table_no,
+        cast(listed_members.metric_code as varchar) as metric_code,
+        cast(listed_members.scope as varchar) as scope,
+        cast(listed_members.unit_code as varchar) as unit_code,
+        cast(records.record_kind as varchar) as record_kind,
+        cast(records.record_id as varchar) as record_id,
+        cast(records.record_name as varchar) as record_name,
+        cast(records.dept_id as varchar) as dept_id,
+        cast(departments.dept_name as varchar) as dept_name,
+        cast(records.reason as varchar) as reason
+    from listed_members
+    inner join records
+        on records.concept = listed_members.concept and records.dept_id = listed_members.dept_id
+    left join {{ ref('stg_departments') }} as departments
+        on departments.dept_id = records.dept_id
+)
+
+select
+    current_list.*,
+    {%- if previous %}
+    -- on last week's list ({{ previous.snapshot_date }}): the run goes on
+    coalesce(previous.first_seen, current_list.snapshot_date) as first_seen
+    {%- else %}
+    current_list.snapshot_date as first_seen
+    {%- endif %}
+from current_list
+{%- if previous %}
+left join read_parquet('{{ previous.file | replace("'", "''") }}') as previous
+    on previous.table_no = current_list.table_no
+    and previous.metric_code = current_list.metric_code
+    and previous.scope = current_list.scope
+    and previous.unit_code = current_list.unit_code
+    and previous.record_id = current_list.record_id
+{%- endif %}
