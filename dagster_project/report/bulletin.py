@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dagster_project.report.marts import MartData
-from dagster_project.report.model import Bulletin, build_tables
+from dagster_project.report.model import Bulletin, build_appendix, build_tables
 from dagster_project.report.workpoints import work_points
 
 
@@ -17,4 +17,4 @@ def build_bulletin(data: MartData, issued: dt.date | None = None) -> Bulletin:
     """`issued` is the date printed in the title block (default: the snapshot date)."""
     tables = build_tables(data)
     return Bulletin(snapshot=data.snapshot, previous=data.previous, issued=issued or data.snapshot,
-                    tables=tables, work_points=work_points(tables))
+                    tables=tables, work_points=work_points(tables), appendix=build_appendix(data))

@@ -67,6 +67,7 @@ class TableSpec:
     charts: tuple[Chart, ...] = ()
     has_total: bool = True
     unit_column: str = "unit_name"
+    caption: str | None = None  # printed instead of 表N.<title> (the appendix)
 
     @property
     def key(self) -> str:
@@ -303,6 +304,32 @@ TABLES: tuple[TableSpec, ...] = (
 )
 
 TABLES_BY_NO = {t.no: t for t in TABLES}
+
+# After the 18 tables: the week's data quality by submitting unit (marts.fct_data_quality_by_unit),
+# so each unit sees what of its own delivery was rejected, late, dangling or missing.
+QUALITY_TABLE = TableSpec(
+    19, "各地各部门数据报送质量情况统计表", "fct_data_quality_by_unit",
+    (Part("province_dept", "省直部门", "省直部门"), Part("city_total", "省辖市（含县区）", "省辖市"),
+     Part("direct_county", "省直管县（市）", "省直管县（市）"), Part("unattributed", "无法归属", "无法归属")),
+    (
+        Column("本周被拒绝行数", "rejected_rows", COUNT),
+        Column("引用未知事项", "unknown_item_rows", COUNT),
+        Column("引用未知办件", "unknown_case_rows", COUNT),
+        Column("迟报记录数", "late_rows", COUNT),
+        Column("本周未报送", "not_delivered_text", TEXT),
+        Column("主要拒绝原因（行数）", "top_reasons", TEXT),
+    ),
+    notes=(
+        "按报送行本身的部门（证照为发证部门）归属单位，无法识别部门时按行政区划归属，仍无法识别的列为“无法归属”；",
+        "被拒绝行数为本周报送中未通过校验的行（原因见 raw.rejects），未丢弃任何一行；",
+        "引用未知事项、未知办件：本周报送的办件、评价引用了事项库中没有的事项编码或不存在的办件编号；",
+        "迟报记录数：本周才报送、但更新时间早于上次报送截止时间的办件、评价、咨询投诉记录；",
+        "本周未报送：本周没有报送任何记录的事件数据（办件、评价、咨询投诉）。",
+    ),
+    caption="附表　各地各部门数据报送质量情况统计表",
+)
+APPENDIX_TABLES: tuple[TableSpec, ...] = (QUALITY_TABLE,)
+APPENDIX_MARTS = tuple(t.mart for t in APPENDIX_TABLES)
 
 
 @dataclass(frozen=True)

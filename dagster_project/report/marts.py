@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.report.layout import MARTS
+from dagster_project.report.layout import APPENDIX_MARTS, MARTS
 
 METRICS = "fct_metrics"
 
@@ -65,7 +65,7 @@ def read_marts(warehouse: Path, snapshot: dt.date | None = None) -> MartData:
                               f"(published: {', '.join(s.isoformat() for s in snapshots)})")
         earlier = [s for s in snapshots if s < snapshot]
         data = MartData(snapshot=snapshot, previous=earlier[-1] if earlier else None)
-        for mart in MARTS:
+        for mart in (*MARTS, *(m for m in APPENDIX_MARTS if m in present)):
             data.rows[mart] = _fetch(con, mart, snapshot)
             if data.previous is not None:
                 data.previous_rows[mart] = _fetch(con, mart, data.previous)

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from dagster_project.report.layout import (
-    COUNT, PER_HEAD, PERCENT, PERCENT_FLOOR, RATIO_KINDS, TABLES, TEXT, Column, Part, TableSpec, Target,
+    APPENDIX_TABLES, COUNT, PER_HEAD, PERCENT, PERCENT_FLOOR, RATIO_KINDS, TABLES, TEXT, Column, Part, TableSpec,
+    Target,
 )
 from dagster_project.report.marts import MartData, Row
 
@@ -66,7 +67,7 @@ class Table:
 
     @property
     def title(self) -> str:
-        return f"表{self.spec.no}.{self.spec.title}"
+        return self.spec.caption or f"表{self.spec.no}.{self.spec.title}"
 
     def block(self, scope: str) -> Block:
         return next(b for b in self.blocks if b.part.scope == scope)
@@ -79,6 +80,7 @@ class Bulletin:
     issued: dt.date
     tables: list[Table]
     work_points: list[str] = field(default_factory=list)
+    appendix: list[Table] = field(default_factory=list)  # after the 18 tables (data quality)
 
     def table(self, no: int) -> Table:
         return next(t for t in self.tables if t.spec.no == no)
@@ -170,3 +172,8 @@ def build_table(spec: TableSpec, data: MartData) -> Table:
 def build_tables(data: MartData) -> list[Table]:
     """Every table of the bulletin, in print order."""
     return [build_table(spec, data) for spec in TABLES]
+
+
+def build_appendix(data: MartData) -> list[Table]:
+    """The appendix tables whose mart the warehouse holds (a warehouse built before one existed has none)."""
+    return [build_table(spec, data) for spec in APPENDIX_TABLES if spec.mart in data.rows]

@@ -14,7 +14,8 @@ from pathlib import Path
 import xlsxwriter
 
 from dagster_project.report.layout import (
-    COUNT, DELTA_UNITS, ISSUER, PER_HEAD, PERCENT, PERCENT_FLOOR, SERIES, TEXT, TITLE, REPORT_HEADING, header_cells,
+    COUNT, DELTA_UNITS, ISSUER, PER_HEAD, PERCENT, PERCENT_FLOOR, SERIES, TABLES_BY_NO, TEXT, TITLE, REPORT_HEADING,
+    header_cells,
 )
 from dagster_project.report.model import Bulletin, Cell, Table
 from dagster_project.report.workpoints import APPEAL, INTRO, appendix_titles, cn_date
@@ -28,7 +29,7 @@ FONT = "宋体"
 
 
 def sheet_name(no: int) -> str:
-    return f"表{no}"
+    return f"表{no}" if no in TABLES_BY_NO else "数据质量"
 
 
 def _width(text: str) -> float:
@@ -187,7 +188,7 @@ def write_xlsx(bulletin: Bulletin, path: Path) -> Path:
     book.set_properties({"title": f"{TITLE}（{cn_date(bulletin.snapshot)}）", "author": ISSUER, "created": created})
     fmt = _Formats(book)
     _cover_sheet(book, fmt, bulletin)
-    for table in bulletin.tables:
+    for table in (*bulletin.tables, *bulletin.appendix):
         _table_sheet(book, fmt, bulletin, table)
     book.close()
     return path

@@ -21,3 +21,18 @@
     {%- endif -%}
     {{ return(names | reject('in', except) | join(', ')) }}
 {%- endmacro %}
+
+{#- json_text(column, key) -> VARCHAR: the value of top-level `key` in the JSON object text
+    `column` (NULL when absent or not an object). Dispatched: DuckDB's json_extract_string,
+    Spark's get_json_object. -#}
+{% macro json_text(column, key) -%}
+    {{ return(adapter.dispatch('json_text', 'zwfw')(column, key)) }}
+{%- endmacro %}
+
+{% macro default__json_text(column, key) -%}
+    json_extract_string({{ column }}, '$.{{ key }}')
+{%- endmacro %}
+
+{% macro spark__json_text(column, key) -%}
+    get_json_object({{ column }}, '$.{{ key }}')
+{%- endmacro %}
