@@ -151,6 +151,30 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from dagster_project.report.marts import ReportError
+    from dagster_project.report.trace import figures, render_explain
+
+    try:
+        snapshot, figs = figures(Path(args.warehouse).absolute(), args.table, args.unit, args.snapshot, args.metric)
+    except ReportError as exc:
+        return _fail("explain", [str(exc)])
+    print(render_explain(snapshot, figs), end="")
+    return 0
+
+
+def _cmd_worklist(args: argparse.Namespace) -> int:
+    from dagster_project.report.marts import ReportError
+    from dagster_project.report.worklists import write_worklists
+
+    try:
+        files = write_worklists(Path(args.warehouse).absolute(), Path(args.out), args.snapshot, args.unit)
+    except ReportError as exc:
+        return _fail("worklist", [str(exc)])
+    print(files.render())
+    return 0
+
+
 def _cmd_setup(args: argparse.Namespace) -> int:
     from dagster_project.manifest import ensure_manifest
 
@@ -233,6 +257,26 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--issued", type=_date, default=None, metavar=day,
                     help="date printed in the title block (default: the snapshot)")
     rp.set_defaults(func=_cmd_report)
+
+    e = _sub(sub, "explain", "trace one unit's figures in one table to their formula, parts and records",
+             "zwfw explain --warehouse warehouse/zwfw.duckdb --table 8 --unit 410100")
+    e.add_argument("--warehouse", required=True, metavar="FILE", help="a published warehouse, read-only (required)")
+    e.add_argument("--snapshot", type=_date, default=None, metavar=day,
+                   help="a published snapshot (default: the latest)")
+    e.add_argument("--table", required=True, type=int, metavar="N", help="bulletin table number, 1-18 (required)")
+    e.add_argument("--unit", required=True, metavar="CODE",
+                   help="unit code (dept_id or region code) or its exact name (required)")
+    e.add_argument("--metric", default=None, metavar="CODE", help="only this metric, e.g. t08_ua_coverage")
+    e.set_defaults(func=_cmd_explain)
+
+    w = _sub(sub, "worklist", "write each unit's 查漏补缺 worklist (one XLSX per unit) and an HTML index",
+             "zwfw worklist --warehouse warehouse/zwfw.duckdb --out warehouse/worklists")
+    w.add_argument("--warehouse", required=True, metavar="FILE", help="a published warehouse, read-only (required)")
+    w.add_argument("--snapshot", type=_date, default=None, metavar=day,
+                   help="a published snapshot (default: the latest)")
+    w.add_argument("--unit", default=None, metavar="CODE", help="only this unit (default: every unit)")
+    w.add_argument("--out", required=True, metavar="DIR", help="folder for <unit>.xlsx and index.html (required)")
+    w.set_defaults(func=_cmd_worklist)
 
     s = _sub(sub, "setup", "prepare the dbt manifest that Dagster loads (dev.py runs it)", "zwfw setup")
     s.set_defaults(func=_cmd_setup)

@@ -11,7 +11,7 @@ from dagster_dbt import DbtCliResource
 from dagster_project.assets.dbt import dbt_project, zwfw_dbt_models
 from dagster_project.assets.ingestion import ingestion_assets
 from dagster_project.assets.publication import published_warehouse
-from dagster_project.assets.report import bulletin_report
+from dagster_project.assets.report import bulletin_report, unit_worklists
 from dagster_project.quality.asset_checks import gx_reconciliation_checks
 from dagster_project.jobs import weekly_snapshot_job, weekly_snapshot_schedule
 from dagster_project.resources import WarehouseResource
@@ -20,7 +20,7 @@ from dagster_project.resources import WarehouseResource
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, zwfw_dbt_models, published_warehouse, bulletin_report],
+    assets=[*ingestion_assets, zwfw_dbt_models, published_warehouse, bulletin_report, unit_worklists],
     asset_checks=[gx_reconciliation_checks],
     jobs=[weekly_snapshot_job],
     schedules=[weekly_snapshot_schedule],

@@ -51,6 +51,7 @@ class RunSummary:
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)  # "step: first line of its error"
     bulletin: list[str] = field(default_factory=list)  # the HTML and XLSX the report asset wrote
+    worklists: str | None = None  # the index of the units' worklists
     log_file: Path | None = None
     run_id: str = ""
 
@@ -72,6 +73,8 @@ class RunSummary:
             lines.append(f"  published warehouse: {self.warehouse}")
             for path in self.bulletin:
                 lines.append(f"  bulletin: {path}")
+            if self.worklists:
+                lines.append(f"  worklists (查漏补缺, one XLSX per unit): {self.worklists}")
         else:
             lines.append(f"  NOT published; {self.warehouse} is unchanged")
         if self.run_id:
@@ -222,7 +225,7 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
     ensure_manifest()
 
     from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
-    from dagster_project.assets.report import BULLETIN_REPORT
+    from dagster_project.assets.report import BULLETIN_REPORT, UNIT_WORKLISTS
     from dagster_project.definitions import defs
     from dagster_project.jobs import WEEKLY_JOB_NAME
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
@@ -245,6 +248,8 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
         materialized = [m.asset_key for m in materializations]
         bulletin = [str(m.metadata[k].value) for m in materializations if m.asset_key == BULLETIN_REPORT
                     for k in ("html", "xlsx") if k in m.metadata]
+        worklists = [str(m.metadata["index"].value) for m in materializations
+                     if m.asset_key == UNIT_WORKLISTS and "index" in m.metadata]
         checks = list(result.get_asset_check_evaluations())
         failed_steps = [f"{e.step_key}: {_error_line(e)}" for e in result.all_events if e.is_step_failure]
 
@@ -255,12 +260,13 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
             published=False,
             seconds=0.0,
             models_built=sum(1 for k in materialized
-                             if k.path[0] != "raw" and k not in (BULLETIN_REPORT, PUBLISHED_WAREHOUSE)),
+                             if k.path[0] != "raw" and k not in (BULLETIN_REPORT, UNIT_WORKLISTS, PUBLISHED_WAREHOUSE)),
             checks_passed=sum(1 for c in checks if c.passed and _check_key(c) in dbt_checks),
             other_checks_passed=sum(1 for c in checks if c.passed and _check_key(c) not in dbt_checks),
             checks_failed=[f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if _blocking_failure(c)],
             failed_steps=failed_steps,
             bulletin=bulletin,
+            worklists=worklists[0] if worklists else None,
             run_id=run_id,
         )
         summary.sources = _source_counts(lake, snapshot)

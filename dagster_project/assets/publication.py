@@ -10,12 +10,13 @@ the Friday schedule all publish here, the same way.
 import dagster as dg
 
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
-from dagster_project.report.layout import MARTS
+from dagster_project.report.layout import APPENDIX_MARTS, MARTS
 from dagster_project.resources import WarehouseResource
 
 PUBLISH_GROUP = "publish"
 PUBLISHED_WAREHOUSE = dg.AssetKey(["published_warehouse"])
-UPSTREAM = [dg.AssetKey([m]) for m in (*MARTS, "fct_metrics", "fct_worklist")]
+UPSTREAM = [dg.AssetKey([m]) for m in (*MARTS, *APPENDIX_MARTS, "fct_metrics", "fct_worklist", "fct_data_quality",
+                                         "dim_metrics")]
 
 
 @dg.asset(

@@ -38,3 +38,31 @@ def bulletin_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         "previous_snapshot": dg.MetadataValue.text(files.previous.isoformat() if files.previous else ""),
         "seconds": dg.MetadataValue.float(round(files.seconds, 2)),
     })
+
+
+UNIT_WORKLISTS = dg.AssetKey(["unit_worklists"])
+
+
+@dg.asset(
+    key=UNIT_WORKLISTS,
+    deps=[BULLETIN_REPORT],
+    partitions_def=snapshot_partitions,
+    group_name=REPORT_GROUP,
+    kinds={"xlsx", "html"},
+    description="查漏补缺: one XLSX per unit with the records behind its shortfall (reason, department to act, "
+                "weeks open, and 已整改 since the previous snapshot), and an HTML index; written after the bulletin.",
+)
+def unit_worklists(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    from dagster_project.report import default_out_dir
+    from dagster_project.report.worklists import write_worklists
+
+    snapshot = parse_snapshot(context.partition_key)
+    files = write_worklists(warehouse.file, default_out_dir(warehouse.file, snapshot) / "worklists", snapshot)
+    context.log.info(files.render())
+    return dg.MaterializeResult(metadata={
+        "index": dg.MetadataValue.path(str(files.index)),
+        "units": dg.MetadataValue.int(len(files.workbooks)),
+        "open_records": dg.MetadataValue.int(files.records),
+        "resolved_records": dg.MetadataValue.int(files.resolved),
+        "seconds": dg.MetadataValue.float(round(files.seconds, 2)),
+    })

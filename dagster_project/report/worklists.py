@@ -1,0 +1,240 @@
+"""查漏补缺: one XLSX per unit with the records behind its shortfall, and an HTML index.
+
+Read from the published warehouse (fct_worklist of the snapshot and of the previous one, read
+into memory, connection closed), then written. Each workbook has a summary sheet, one sheet per
+table the unit is listed in (the records, the reason, the department to act, the weeks open),
+and 已整改: the records that left the list since the previous snapshot. Every cell is typed and
+written explicitly (write_string / write_number / write_datetime, strings never turned into
+formulas or links), so nothing from the input becomes a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from dagster_project.report.marts import ReportError
+from dagster_project.report.trace import (
+    RECORD_KINDS, SCOPE_NAMES, WORKLIST_COLUMNS, previous_snapshot, resolve_snapshot, resolve_unit, weeks_open,
+)
+
+INDEX_NAME = "index.html"
+RESOLVED_SHEET = "已整改"
+SUMMARY_SHEET = "汇总"
+FONT = "宋体"
+OPEN_HEADINGS = ("指标", "范围", "记录类型", "记录编号", "记录名称", "责任部门", "责任部门编号", "原因", "首次列入", "已列周数")
+RESOLVED_HEADINGS = ("表", "指标", "范围", "记录类型", "记录编号", "记录名称", "责任部门", "原因（上期）", "首次列入",
+                     "整改前已列周数")
+WIDTHS = (26, 16, 10, 22, 40, 30, 14, 44, 12, 10)
+
+
+@dataclass
+class UnitList:
+    unit_code: str
+    unit_name: str
+    tables: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    listed_tables: set[int] = field(default_factory=set)
+    resolved: list[dict] = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
+
+
+@dataclass
+class WorklistFiles:
+    snapshot: dt.date
+    previous: dt.date | None
+    out_dir: Path
+    index: Path
+    workbooks: list[Path]
+    records: int
+    resolved: int
+    seconds: float
+
+    def render(self) -> str:
+        against = f", 已整改 against {self.previous.isoformat()}" if self.previous else ""
+        return (f"worklists {self.snapshot.isoformat()}: {len(self.workbooks)} units, {self.records} open records, "
+                f"{self.resolved} resolved{against} in {self.seconds:.1f}s\n  index: {self.index}")
+
+
+def _rows(con, sql: str, params: list) -> list[dict]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def read_worklists(warehouse: Path, snapshot: dt.date | None = None, unit: str | None = None
+                   ) -> tuple[dt.date, dt.date | None, dict[str, UnitList], dict[str, str], dict[int, str]]:
+    """The snapshot, the previous one, each unit's lists, metric names and table titles."""
+    if not Path(warehouse).is_file():
+        raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        snapshot = resolve_snapshot(con, warehouse, snapshot)
+        previous = previous_snapshot(con, snapshot)
+        unit_code = resolve_unit(con, snapshot, None, unit)[0] if unit else None
+        only = " and unit_code = ?" if unit_code else ""
+        extra = [unit_code] if unit_code else []
+        names = dict(con.execute("select metric_code, metric_name from marts.dim_metrics where snapshot_date = ?",
+                                 [snapshot]).fetchall())
+        titles = dict(con.execute("select distinct table_no, table_title from marts.dim_metrics where snapshot_date = ?",
+                                  [snapshot]).fetchall())
+        listed = con.execute(f"""
+            select distinct m.unit_code, m.unit_name, m.table_no
+            from marts.fct_metrics as m
+            inner join marts.dim_metrics as d on d.snapshot_date = m.snapshot_date and d.metric_code = m.metric_code
+            where m.snapshot_date = ? and d.has_worklist and m.unit_code <> 'TOTAL'{only.replace('unit_code', 'm.unit_code')}
+            order by 1, 3""", [snapshot, *extra]).fetchall()
+        cols = ", ".join(WORKLIST_COLUMNS)
+        current = _rows(con, f"select {cols} from marts.fct_worklist where snapshot_date = ?{only} "
+                             "order by unit_code, table_no, metric_code, scope, first_seen, record_id", [snapshot, *extra])
+        before = _rows(con, f"select {cols} from marts.fct_worklist where snapshot_date = ?{only} "
+                            "order by unit_code, table_no, metric_code, scope, record_id",
+                       [previous, *extra]) if previous else []
+    finally:
+        con.close()
+    units: dict[str, UnitList] = {}
+    for code, name, table_no in listed:
+        units.setdefault(code, UnitList(code, name)).listed_tables.add(table_no)
+    still = set()
+    for row in current:
+        u = units.get(row["unit_code"])
+        if u is not None:
+            u.tables[row["table_no"]].append(row)
+            still.add((row["unit_code"], row["table_no"], row["metric_code"], row["scope"], row["record_id"]))
+    for row in before:
+        key = (row["unit_code"], row["table_no"], row["metric_code"], row["scope"], row["record_id"])
+        u = units.get(row["unit_code"])
+        if u is not None and key not in still:
+            u.resolved.append(row)
+    return snapshot, previous, units, names, titles
+
+
+def file_name(unit_code: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_-]", "_", unit_code) + ".xlsx"
+
+
+def _write_workbook(path: Path, unit: UnitList, snapshot: dt.date, previous: dt.date | None,
+                    names: dict[str, str], titles: dict[int, str]) -> None:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    base = {"font_name": FONT, "font_size": 10}
+    head = book.add_format({**base, "bold": True, "bg_color": "#F3F3F3", "border": 1, "text_wrap": True})
+    text = book.add_format({**base, "num_format": "@"})
+    day = book.add_format({**base, "num_format": "yyyy-mm-dd"})
+    number = book.add_format({**base, "num_format": "0"})
+    title = book.add_format({**base, "bold": True, "font_size": 12})
+
+    def headings(sheet, row: int, cells: tuple[str, ...]) -> None:
+        for col, (label, width) in enumerate(zip(cells, WIDTHS)):
+            sheet.set_column(col, col, width)
+            sheet.write_string(row, col, label, head)
+
+    summary = book.add_worksheet(SUMMARY_SHEET)
+    summary.write_string(0, 0, f"{unit.unit_name}（{unit.unit_code}）查漏补缺清单", title)
+    summary.write_string(1, 0, f"数据截至 {snapshot.isoformat()}" +
+                         (f"；已整改对照 {previous.isoformat()}" if previous else "；无上期数据"), text)
+    headings(summary, 3, ("表", "表名", "待整改记录数"))
+    row = 4
+    for table_no in sorted(unit.listed_tables):
+        summary.write_string(row, 0, f"表{table_no}", text)
+        summary.write_string(row, 1, titles.get(table_no, ""), text)
+        summary.write_number(row, 2, len(unit.tables.get(table_no, [])), number)
+        row += 1
+    summary.write_string(row, 0, RESOLVED_SHEET, text)
+    summary.write_string(row, 1, "上期在清单、本期已不在清单的记录", text)
+    summary.write_number(row, 2, len(unit.resolved), number)
+
+    for table_no in sorted(unit.listed_tables):
+        sheet = book.add_worksheet(f"表{table_no}")
+        headings(sheet, 0, OPEN_HEADINGS)
+        sheet.freeze_panes(1, 0)
+        rows = unit.tables.get(table_no, [])
+        if not rows:
+            sheet.write_string(1, 0, "无需整改", text)
+        for i, r in enumerate(rows, start=1):
+            _record_cells(sheet, i, r, names, text, day)
+            sheet.write_number(i, 9, weeks_open(snapshot, r["first_seen"]), number)
+
+    sheet = book.add_worksheet(RESOLVED_SHEET)
+    for col, (label, width) in enumerate(zip(RESOLVED_HEADINGS, (6, *WIDTHS))):
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, label, head)
+    sheet.freeze_panes(1, 0)
+    for i, r in enumerate(unit.resolved, start=1):
+        sheet.write_string(i, 0, f"表{r['table_no']}", text)
+        _record_cells(sheet, i, r, names, text, day, offset=1, with_dept_id=False)
+        sheet.write_number(i, 9, weeks_open(previous, r["first_seen"]), number)
+    book.close()
+
+
+def _record_cells(sheet, row: int, r: dict, names: dict[str, str], text, day, offset: int = 0,
+                  with_dept_id: bool = True) -> None:
+    cells = [names.get(r["metric_code"], r["metric_code"]), SCOPE_NAMES.get(r["scope"], r["scope"]),
+             RECORD_KINDS.get(r["record_kind"], r["record_kind"]), r["record_id"], r["record_name"] or "",
+             r["dept_name"] or ""]
+    if with_dept_id:
+        cells.append(r["dept_id"] or "")
+    cells.append(r["reason"])
+    for col, value in enumerate(cells, start=offset):
+        sheet.write_string(row, col, str(value), text)
+    sheet.write_datetime(row, offset + len(cells), dt.datetime.combine(r["first_seen"], dt.time()), day)
+
+
+def _index_html(snapshot: dt.date, previous: dt.date | None, units: dict[str, UnitList],
+                titles: dict[int, str], files: dict[str, Path]) -> str:
+    tables = sorted({t for u in units.values() for t in u.listed_tables})
+    e = html.escape
+    head = "".join(f'<th title="{e(titles.get(t, ""))}">表{t}</th>' for t in tables)
+    body = []
+    for code in sorted(units, key=lambda c: (-units[c].open_count, c)):
+        u = units[code]
+        cells = "".join(f"<td>{len(u.tables.get(t, [])) if t in u.listed_tables else ''}</td>" for t in tables)
+        body.append(f'<tr><td><a href="{e(files[code].name)}">{e(u.unit_name)}</a></td><td>{e(code)}</td>{cells}'
+                    f"<td>{u.open_count}</td><td>{len(u.resolved)}</td></tr>")
+    against = f"，已整改对照 {previous.isoformat()}" if previous else ""
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>查漏补缺清单 {snapshot.isoformat()}</title>
+<style>body{{font-family:"Noto Sans CJK SC",sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}}td:first-child,td:nth-child(2){{text-align:left}}</style>
+</head><body><h1>查漏补缺清单</h1><p>数据截至 {snapshot.isoformat()}{against}。每个单位一个工作簿：各表待整改记录、原因、责任部门、已列周数，以及已整改记录。</p>
+<table><thead><tr><th>单位</th><th>编码</th>{head}<th>待整改合计</th><th>已整改</th></tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody></table></body></html>
+"""
+
+
+def _replace(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.chmod(tmp, 0o640)
+    os.replace(tmp, path)
+
+
+def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = None,
+                    unit: str | None = None) -> WorklistFiles:
+    started = time.monotonic()
+    snapshot, previous, units, names, titles = read_worklists(warehouse, snapshot, unit)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    for code, u in units.items():
+        path = out_dir / file_name(code)
+        _replace(path, lambda tmp, u=u: _write_workbook(tmp, u, snapshot, previous, names, titles))
+        files[code] = path
+    index = out_dir / INDEX_NAME
+    _replace(index, lambda tmp: tmp.write_text(_index_html(snapshot, previous, units, titles, files), encoding="utf-8"))
+    return WorklistFiles(snapshot, previous, out_dir, index, list(files.values()),
+                         sum(u.open_count for u in units.values()), sum(len(u.resolved) for u in units.values()),
+                         time.monotonic() - started)
