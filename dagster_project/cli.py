@@ -68,7 +68,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not os.environ.get(config.PII_KEY_ENV):
         print(f"zwfw run: warning: {config.PII_KEY_ENV} is not set; personal data is pseudonymised with the "
               f"development key. Set it to a secret before loading real submissions.", file=sys.stderr)
-    summary = run_snapshot(Path(args.raw_dir), args.snapshot, warehouse, verbose=args.verbose)
+    from dagster_project.build_lock import BuildLocked
+
+    try:
+        summary = run_snapshot(Path(args.raw_dir), args.snapshot, warehouse, verbose=args.verbose)
+    except BuildLocked as exc:
+        return _fail("run", [str(exc)])
     print(summary.render())
     return 0 if summary.success else 1
 

@@ -38,3 +38,14 @@ class WarehouseResource(dg.ConfigurableResource):
 
         os.environ[config.WAREHOUSE_ENV] = str(self.file)
         os.environ[config.LAKE_ENV] = str(self.lake_dir)
+
+    def hold_build_lock(self, context) -> None:
+        """Every step of a build holds `<warehouse>.lock` for its run (dagster_project/build_lock.py):
+        a second build, from anywhere, fails at its first step naming the running one."""
+        from dagster_project import build_lock
+
+        launched_by = context.run.tags.get("zwfw/launched_by") or context.run.tags.get("dagster/schedule_name") \
+            or "dagster"
+        stale = build_lock.acquire(self.file, context.run_id, launched_by)
+        if stale is not None:
+            context.log.warning(f"took over the lock of a build that is no longer running ({stale.describe()})")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project import config
+from dagster_project import build_lock, config
 from dagster_project import lake as lake_layout
 from dagster_project.manifest import ensure_manifest
 
@@ -215,23 +215,34 @@ def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path, verbose: boo
 
 
 def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -> RunSummary:
-    from dagster_project.progress import ProgressReporter
-
     os.environ[config.WAREHOUSE_ENV] = str(published_file)
     lake = config.lake_path(published_file)
     os.environ[config.LAKE_ENV] = str(lake)
     os.environ[config.RAW_DIR_ENV] = str(raw_dir.resolve())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    ensure_manifest()
 
+    run_id = str(uuid.uuid4())
+    # before anything starts: a second build of this warehouse stops here, naming the running one
+    stale = build_lock.acquire(published_file, run_id, "zwfw run")
+    if stale is not None:
+        print(f"zwfw run: took over the lock of a build that is no longer running ({stale.describe()})", file=terminal)
+    try:
+        ensure_manifest()
+        return _execute(raw_dir, snapshot, published_file, lake, run_id, terminal, dg)
+    finally:
+        build_lock.release(published_file)
+
+
+def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path, run_id: str, terminal, dg
+             ) -> RunSummary:
     from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
     from dagster_project.assets.report import BULLETIN_REPORT, UNIT_WORKLISTS
     from dagster_project.definitions import defs
     from dagster_project.jobs import WEEKLY_JOB_NAME
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
+    from dagster_project.progress import ProgressReporter
 
     key = snapshot.isoformat()
-    run_id = str(uuid.uuid4())
     instance = dagster_instance()
     if not instance.has_dynamic_partition(SNAPSHOT_PARTITIONS_NAME, key):
         instance.add_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME, [key])

@@ -147,6 +147,7 @@ class LayeredTranslator(DagsterDbtTranslator):
 def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` of one snapshot in a new scratch database (never a copy of the published file),
     reading the lake; publication (`published_warehouse`) takes the marts from there."""
+    warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
     warehouse.export()
     fresh_scratch(warehouse.build)

@@ -53,6 +53,7 @@ def build_ingestion_asset(source: Source) -> dg.AssetsDefinition:
         tags={"source_kind": source.kind},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        warehouse.hold_build_lock(context)
         snapshot = parse_snapshot(context.partition_key)
         result = ingest_source(
             source.name,

@@ -32,6 +32,7 @@ UPSTREAM = [dg.AssetKey([m]) for m in (*MARTS, *APPENDIX_MARTS, "fct_metrics", "
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from dagster_project.publish import publish
 
+    warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
     result = publish(warehouse.build, warehouse.file, warehouse.lake_dir, snapshot)
     context.log.info(f"published {result.file}: {result.marts} marts, {result.snapshots} snapshots, "

@@ -29,6 +29,7 @@ BULLETIN_REPORT = dg.AssetKey(["bulletin_report"])
 def bulletin_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from dagster_project.report import default_out_dir, render_report
 
+    warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
     files = render_report(warehouse.file, snapshot, default_out_dir(warehouse.file, snapshot))
     context.log.info(files.render())
@@ -56,6 +57,7 @@ def unit_worklists(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     from dagster_project.report import default_out_dir
     from dagster_project.report.worklists import write_worklists
 
+    warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
     files = write_worklists(warehouse.file, default_out_dir(warehouse.file, snapshot) / "worklists", snapshot)
     context.log.info(files.render())
