@@ -19,7 +19,7 @@ def _stale(manifest: Path) -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    sources = [p for d in ("models", "macros", "tests") for p in (config.DBT_PROJECT_DIR / d).rglob("*")]
+    sources = [p for d in ("models", "macros", "tests", "seeds") for p in (config.DBT_PROJECT_DIR / d).rglob("*")]
     sources += [config.DBT_PROJECT_DIR / "dbt_project.yml"]
     return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
@@ -38,3 +38,12 @@ def ensure_manifest(force: bool = False) -> Path:
         if proc.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
     return manifest
+
+
+def mart_names() -> list[str]:
+    """Every model of the dbt project's `marts` layer (what publication takes to the lake)."""
+    import json
+
+    nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"].values()
+    return sorted(n["name"] for n in nodes
+                  if n["resource_type"] == "model" and len(n["fqn"]) > 2 and n["fqn"][1] == "marts")

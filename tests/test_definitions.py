@@ -57,11 +57,15 @@ def test_dbt_tests_surface_as_asset_checks(defs):
 def test_publication_follows_every_mart_and_the_blocking_checks_and_the_bulletin_follows_it(defs):
     from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
     from dagster_project.assets.report import BULLETIN_REPORT
-    from dagster_project.report.layout import MARTS
+    from dagster_project.report.layout import APPENDIX_MARTS, MARTS
 
     published = _specs(defs)[PUBLISHED_WAREHOUSE]
     assert published.group_name == "publish" and {"duckdb", "parquet"} <= set(published.kinds)
-    assert {d.asset_key for d in published.deps} == {dg.AssetKey([m]) for m in (*MARTS, "fct_metrics")}
+    deps = {d.asset_key for d in published.deps}
+    # every mart the bulletin prints, the long form, the worklist, the dimensions
+    assert {dg.AssetKey([m]) for m in (*MARTS, *APPENDIX_MARTS, "fct_metrics", "fct_worklist", "dim_metrics",
+                                       "dim_units")} <= deps
+    assert all(k.path[-1].startswith(("fct_", "dim_")) for k in deps)
     spec = _specs(defs)[BULLETIN_REPORT]
     assert spec.group_name == "report"
     assert spec.partitions_def is not None and spec.partitions_def.name == "snapshot"

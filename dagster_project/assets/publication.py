@@ -1,7 +1,8 @@
 """Publication as the weekly job's asset: the build's marts into the lake, then the small
 published warehouse swapped in by one rename (`dagster_project/publish.py`).
 
-It depends on every mart and on `fct_metrics`, whose reconciliation checks are blocking, and on
+It depends on every mart (read from dbt's manifest), `fct_metrics` among them, whose
+reconciliation checks are blocking, and on
 dbt's step (a failed dbt test fails it): when anything upstream failed, Dagster skips this asset
 and the published file stays byte-identical. `zwfw run`, a run launched from the Dagster UI and
 the Friday schedule all publish here, the same way.
@@ -10,13 +11,12 @@ the Friday schedule all publish here, the same way.
 import dagster as dg
 
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
-from dagster_project.report.layout import APPENDIX_MARTS, MARTS
+from dagster_project.manifest import mart_names
 from dagster_project.resources import WarehouseResource
 
 PUBLISH_GROUP = "publish"
 PUBLISHED_WAREHOUSE = dg.AssetKey(["published_warehouse"])
-UPSTREAM = [dg.AssetKey([m]) for m in (*MARTS, *APPENDIX_MARTS, "fct_metrics", "fct_worklist", "fct_data_quality",
-                                         "dim_metrics")]
+UPSTREAM = [dg.AssetKey([m]) for m in mart_names()]  # every mart of the dbt project
 
 
 @dg.asset(
