@@ -30,6 +30,9 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     env.setdefault("DAGSTER_HOME", str(ROOT / ".dagster_home"))
+    if not env.get("ZWFW_PII_KEY"):
+        # the demo and the tests load generated sample data: the published development key, said so
+        env.setdefault("ZWFW_DEVELOPMENT_KEY", "1")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env
 

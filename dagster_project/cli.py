@@ -65,9 +65,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from dagster_project import config
     from dagster_project.run import run_snapshot
 
-    if not os.environ.get(config.PII_KEY_ENV):
-        print(f"zwfw run: warning: {config.PII_KEY_ENV} is not set; personal data is pseudonymised with the "
-              f"development key. Set it to a secret before loading real submissions.", file=sys.stderr)
+    try:
+        key = config.pii_key()
+    except config.SecretError as exc:
+        return _fail("run", [str(exc)])
+    if key == config.DEV_PII_KEY:
+        print(f"zwfw run: {config.DEVELOPMENT_KEY_ENV}=1: pseudonymising with the published development key "
+              "(sample data only)", file=sys.stderr)
     from dagster_project.build_lock import BuildLocked
 
     try:

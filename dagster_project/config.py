@@ -91,18 +91,33 @@ def ingest_chunk_bytes() -> int:
     return int(float(os.environ.get(INGEST_CHUNK_ENV) or DEFAULT_INGEST_CHUNK_MB) * 2**20)
 
 
-_warned: set[str] = set()  # each warning once per process, not once per source
+DEVELOPMENT_KEY_ENV = "ZWFW_DEVELOPMENT_KEY"  # "1": sample data only, pseudonymise with DEV_PII_KEY
+MIN_PII_KEY_LENGTH = 16
+
+
+class SecretError(RuntimeError):
+    """Personal data cannot be pseudonymised safely with the configured key."""
 
 
 def pii_key() -> str:
-    key = os.environ.get(PII_KEY_ENV)
-    if not key:
-        if PII_KEY_ENV not in _warned:
-            _warned.add(PII_KEY_ENV)
-            log.warning(
-                "%s is not set: pseudonymising personal data with the development key. "
-                "Set it to a secret before loading real submissions.",
-                PII_KEY_ENV,
-            )
+    """The key of the hash that pseudonymises personal data.
+
+    The development key is published (it is in this file): with it an 18-digit ID number, whose
+    birth date and checksum leave few candidates, is brute-forced from its hash in minutes. So it
+    is refused, as is a missing or short key, unless ZWFW_DEVELOPMENT_KEY=1 says the data are the
+    sample's (the demo and the tests set it, and say so).
+    """
+    key = os.environ.get(PII_KEY_ENV) or ""
+    development = os.environ.get(DEVELOPMENT_KEY_ENV) == "1"
+    if development and key in ("", DEV_PII_KEY):
         return DEV_PII_KEY
+    if not key:
+        raise SecretError(f"{PII_KEY_ENV} is not set: refusing to load submissions with personal data. Set it to a "
+                          f"secret of at least {MIN_PII_KEY_LENGTH} characters (or {DEVELOPMENT_KEY_ENV}=1 for the "
+                          "sample data, which then uses the published development key)")
+    if key == DEV_PII_KEY:
+        raise SecretError(f"{PII_KEY_ENV} is the published development key: its hashes of ID numbers are reversible. "
+                          f"Set a secret (or {DEVELOPMENT_KEY_ENV}=1 for the sample data)")
+    if len(key) < MIN_PII_KEY_LENGTH:
+        raise SecretError(f"{PII_KEY_ENV} is shorter than {MIN_PII_KEY_LENGTH} characters: too easy to guess")
     return key

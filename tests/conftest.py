@@ -11,6 +11,10 @@ import pytest
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+# The tests load generated sample data only: they pseudonymise with the published development key,
+# which `zwfw run` refuses unless told so explicitly (config.pii_key).
+os.environ["ZWFW_DEVELOPMENT_KEY"] = "1"
+os.environ.pop("ZWFW_PII_KEY", None)
 # Tests pass their locations explicitly: a developer's (or a leaked) ZWFW_LAKE/ZWFW_WAREHOUSE
 # must not send a test's run to another lake.
 for _location in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD"):

@@ -72,3 +72,22 @@ def test_zwfw_run_exits_at_once_while_another_build_runs(holder, tmp_path):
     assert f"is running (pid {proc.pid}" in run.stderr
     assert time.monotonic() - started < 60
     assert not warehouse.exists() and not (tmp_path / "lake").exists()
+
+
+@pytest.mark.e2e
+def test_a_dagster_launched_job_is_refused_while_another_build_runs(holder, tmp_path):
+    import json
+
+    warehouse, proc = holder
+    day = tmp_path / "raw" / "2020-12-25"
+    day.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("ZWFW_LAKE", "ZWFW_REPORT_DIR")}
+    env.update(ZWFW_WAREHOUSE=str(warehouse), ZWFW_RAW_DIR=str(tmp_path / "raw"))
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("dagster")), "job", "execute", "-m", "dagster_project.definitions",
+         "-j", "weekly_snapshot", "--tags", json.dumps({"dagster/partition": "2020-12-25"})],
+        env=env, capture_output=True, text=True, timeout=900)
+    out = run.stdout + run.stderr
+    assert run.returncode != 0 and "RUN_FAILURE" in out
+    assert f"is running (pid {proc.pid}" in out
+    assert not warehouse.exists() and not (tmp_path / "lake").exists() and "STEP_SUCCESS" not in out

@@ -21,12 +21,14 @@ def test_weekly_runs_are_in_the_instance_with_partitions_materializations_and_ch
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
 
     with dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
-        runs = instance.get_runs(dg.RunsFilter(job_name=WEEKLY_JOB_NAME, statuses=[dg.DagsterRunStatus.SUCCESS]))
+        # the fixture's two `zwfw run`s, tagged as such (other tests launch jobs through Dagster itself)
+        runs = instance.get_runs(dg.RunsFilter(job_name=WEEKLY_JOB_NAME, statuses=[dg.DagsterRunStatus.SUCCESS],
+                                               tags={"zwfw/launched_by": "zwfw run"}))
         partitions = {r.tags.get("dagster/partition") for r in runs}
         assert {"2020-12-18", "2020-12-25"} <= partitions
         assert {"2020-12-18", "2020-12-25"} <= set(instance.get_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME))
-        for run in runs:
-            assert run.tags.get("zwfw/launched_by") == "zwfw run"
+        assert all(r.tags.get("zwfw/raw_dir") == str(weekly_warehouse["raw"].resolve()) for r in runs
+                   if r.tags.get("dagster/partition") in partitions)
         # what the asset page shows: the latest materialization of fct_metrics, per partition
         key = dg.AssetKey(["fct_metrics"])
         materialized = instance.get_materialized_partitions(key)

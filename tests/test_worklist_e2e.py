@@ -32,7 +32,7 @@ def _q(warehouse: Path, sql: str, params=None):
 
 def test_the_run_writes_every_units_worklist_after_the_bulletin(weekly_warehouse):
     out = weekly_warehouse["second"].stdout
-    line = next(x for x in out.splitlines() if "worklists" in x)
+    line = next(x for x in out.splitlines() if "worklists (查漏补缺" in x)
     index = Path(line.rsplit(" ", 1)[-1])
     assert index.name == "index.html" and index.is_file()
     assert len(list(index.parent.glob("*.xlsx"))) > 10
