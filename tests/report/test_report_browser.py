@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.report.layout import TABLES
+from dagster_project.report.layout import QUALITY_TABLE, TABLES
 
 from .chromium import Chromium, find_chromium
 
@@ -93,7 +93,11 @@ def test_every_table_is_present_with_the_marts_rows(page):
             })),
         }))""")
     counts = _mart_counts(page["warehouse"])
-    assert [t["no"] for t in found] == list(range(1, 19))
+    # the 18 tables as printed, then the appendix: data quality by submitting unit
+    assert [t["no"] for t in found] == [*range(1, 19), QUALITY_TABLE.no]
+    appendix = found.pop()
+    assert appendix["title"] == QUALITY_TABLE.caption
+    assert [b["scope"] for b in appendix["blocks"]] == [p.scope for p in QUALITY_TABLE.parts]
     for spec, table in zip(TABLES, found):
         assert table["title"] == f"表{spec.no}.{spec.title}"
         assert [b["scope"] for b in table["blocks"]] == [p.scope for p in spec.parts]
