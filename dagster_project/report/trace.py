@@ -105,6 +105,7 @@ def figures(warehouse: Path, table_no: int, unit: str, snapshot: dt.date | None 
     if not Path(warehouse).is_file():
         raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
     con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute("SET enable_progress_bar = false")  # its bar would land in the report's output
     try:
         snapshot = resolve_snapshot(con, warehouse, snapshot)
         tables = [r[0] for r in con.execute(

@@ -10,8 +10,10 @@ formulas or links), so nothing from the input becomes a formula.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import html
+import multiprocessing
 import os
 import re
 import time
@@ -24,17 +26,16 @@ import xlsxwriter
 
 from dagster_project.report.marts import ReportError
 from dagster_project.report.trace import (
-    RECORD_KINDS, SCOPE_NAMES, WORKLIST_COLUMNS, previous_snapshot, resolve_snapshot, resolve_unit, weeks_open,
+    SCOPE_NAMES, WORKLIST_COLUMNS, previous_snapshot, resolve_snapshot, resolve_unit, weeks_open,
 )
 
 INDEX_NAME = "index.html"
 RESOLVED_SHEET = "已整改"
 SUMMARY_SHEET = "汇总"
 FONT = "宋体"
-OPEN_HEADINGS = ("指标", "范围", "记录类型", "记录编号", "记录名称", "责任部门", "责任部门编号", "原因", "首次列入", "已列周数")
-RESOLVED_HEADINGS = ("表", "指标", "范围", "记录类型", "记录编号", "记录名称", "责任部门", "原因（上期）", "首次列入",
-                     "整改前已列周数")
-WIDTHS = (26, 16, 10, 22, 40, 30, 14, 44, 12, 10)
+OPEN_HEADINGS = ("指标", "范围", "记录编号", "记录名称", "责任部门", "原因", "首次列入", "已列周数")
+RESOLVED_HEADINGS = ("表", "指标", "范围", "记录编号", "记录名称", "责任部门", "原因（上期）", "首次列入", "整改前已列周数")
+WIDTHS = (26, 16, 22, 40, 30, 44, 12, 10)
 
 
 @dataclass
@@ -73,18 +74,22 @@ def _rows(con, sql: str, params: list) -> list[dict]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def read_worklists(warehouse: Path, snapshot: dt.date | None = None, unit: str | None = None
+def read_worklists(warehouse: Path, snapshot: dt.date | None = None, unit: str | None = None,
+                   codes: list[str] | None = None
                    ) -> tuple[dt.date, dt.date | None, dict[str, UnitList], dict[str, str], dict[int, str]]:
-    """The snapshot, the previous one, each unit's lists, metric names and table titles."""
+    """The snapshot, the previous one, each unit's lists (of `unit`, or of the units `codes`, or of
+    every unit), metric names and table titles."""
     if not Path(warehouse).is_file():
         raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
     con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute("SET enable_progress_bar = false")  # its bar would land in the report's output
     try:
         snapshot = resolve_snapshot(con, warehouse, snapshot)
         previous = previous_snapshot(con, snapshot)
-        unit_code = resolve_unit(con, snapshot, None, unit)[0] if unit else None
-        only = " and unit_code = ?" if unit_code else ""
-        extra = [unit_code] if unit_code else []
+        if unit:
+            codes = [resolve_unit(con, snapshot, None, unit)[0]]
+        only = " and list_contains(?, unit_code)" if codes is not None else ""
+        extra = [codes] if codes is not None else []
         names = dict(con.execute("select metric_code, metric_name from marts.dim_metrics where snapshot_date = ?",
                                  [snapshot]).fetchall())
         titles = dict(con.execute("select distinct table_no, table_title from marts.dim_metrics where snapshot_date = ?",
@@ -164,7 +169,7 @@ def _write_workbook(path: Path, unit: UnitList, snapshot: dt.date, previous: dt.
             sheet.write_string(1, 0, "无需整改", text)
         for i, r in enumerate(rows, start=1):
             _record_cells(sheet, i, r, names, text, day)
-            sheet.write_number(i, 9, weeks_open(snapshot, r["first_seen"]), number)
+            sheet.write_number(i, 7, weeks_open(snapshot, r["first_seen"]), number)
 
     sheet = book.add_worksheet(RESOLVED_SHEET)
     for col, (label, width) in enumerate(zip(RESOLVED_HEADINGS, (6, *WIDTHS))):
@@ -173,40 +178,37 @@ def _write_workbook(path: Path, unit: UnitList, snapshot: dt.date, previous: dt.
     sheet.freeze_panes(1, 0)
     for i, r in enumerate(unit.resolved, start=1):
         sheet.write_string(i, 0, f"表{r['table_no']}", text)
-        _record_cells(sheet, i, r, names, text, day, offset=1, with_dept_id=False)
-        sheet.write_number(i, 9, weeks_open(previous, r["first_seen"]), number)
+        _record_cells(sheet, i, r, names, text, day, offset=1)
+        sheet.write_number(i, 8, weeks_open(previous, r["first_seen"]), number)
     book.close()
 
 
-def _record_cells(sheet, row: int, r: dict, names: dict[str, str], text, day, offset: int = 0,
-                  with_dept_id: bool = True) -> None:
-    cells = [names.get(r["metric_code"], r["metric_code"]), SCOPE_NAMES.get(r["scope"], r["scope"]),
-             RECORD_KINDS.get(r["record_kind"], r["record_kind"]), r["record_id"], r["record_name"] or "",
-             r["dept_name"] or ""]
-    if with_dept_id:
-        cells.append(r["dept_id"] or "")
-    cells.append(r["reason"])
+def _record_cells(sheet, row: int, r: dict, names: dict[str, str], text, day, offset: int = 0) -> None:
+    """The record's cells from column `offset`: metric, scope, id, name, department, reason, first seen
+    (the kind of record follows from the metric, so it is not repeated on every row)."""
+    cells = (names.get(r["metric_code"], r["metric_code"]), SCOPE_NAMES.get(r["scope"], r["scope"]),
+             r["record_id"], r["record_name"] or "", r["dept_name"] or r["dept_id"] or "", r["reason"])
     for col, value in enumerate(cells, start=offset):
         sheet.write_string(row, col, str(value), text)
     sheet.write_datetime(row, offset + len(cells), dt.datetime.combine(r["first_seen"], dt.time()), day)
 
 
-def _index_html(snapshot: dt.date, previous: dt.date | None, units: dict[str, UnitList],
-                titles: dict[int, str], files: dict[str, Path]) -> str:
-    tables = sorted({t for u in units.values() for t in u.listed_tables})
+def _index_html(snapshot: dt.date, previous: dt.date | None, units: dict[str, UnitSummary],
+                titles: dict[int, str]) -> str:
+    tables = sorted({t for u in units.values() for t in u.counts})
     e = html.escape
     head = "".join(f'<th title="{e(titles.get(t, ""))}">表{t}</th>' for t in tables)
     body = []
     for code in sorted(units, key=lambda c: (-units[c].open_count, c)):
         u = units[code]
-        cells = "".join(f"<td>{len(u.tables.get(t, [])) if t in u.listed_tables else ''}</td>" for t in tables)
-        body.append(f'<tr><td><a href="{e(files[code].name)}">{e(u.unit_name)}</a></td><td>{e(code)}</td>{cells}'
-                    f"<td>{u.open_count}</td><td>{len(u.resolved)}</td></tr>")
+        cells = "".join(f"<td>{u.counts.get(t, '')}</td>" for t in tables)
+        body.append(f'<tr><td><a href="{e(file_name(code))}">{e(u.unit_name)}</a></td><td>{e(code)}</td>{cells}'
+                    f"<td>{u.open_count}</td><td>{u.resolved}</td></tr>")
     against = f"，已整改对照 {previous.isoformat()}" if previous else ""
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>查漏补缺清单 {snapshot.isoformat()}</title>
 <style>body{{font-family:"Noto Sans CJK SC",sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}}td:first-child,td:nth-child(2){{text-align:left}}</style>
+td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}}td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){{text-align:left}}</style>
 </head><body><h1>查漏补缺清单</h1><p>数据截至 {snapshot.isoformat()}{against}。每个单位一个工作簿：各表待整改记录、原因、责任部门、已列周数，以及已整改记录。</p>
 <table><thead><tr><th>单位</th><th>编码</th>{head}<th>待整改合计</th><th>已整改</th></tr></thead>
 <tbody>
@@ -222,19 +224,77 @@ def _replace(path: Path, write) -> None:
     os.replace(tmp, path)
 
 
+@dataclass
+class UnitSummary:
+    """What the index shows of one unit's workbook."""
+
+    unit_code: str
+    unit_name: str
+    counts: dict[int, int]  # table -> open records, for every table the unit is listed in
+    resolved: int
+
+    @property
+    def open_count(self) -> int:
+        return sum(self.counts.values())
+
+
+def _write_group(job: tuple) -> list[UnitSummary]:
+    """Read some units' lists and write their workbooks (one worker: its own read-only connection)."""
+    warehouse, snapshot, codes, out_dir = job
+    snapshot, previous, units, names, titles = read_worklists(warehouse, snapshot, codes=codes)
+    out = []
+    for code, u in units.items():
+        _replace(Path(out_dir) / file_name(code),
+                 lambda tmp, u=u: _write_workbook(tmp, u, snapshot, previous, names, titles))
+        out.append(UnitSummary(code, u.unit_name, {t: len(u.tables.get(t, [])) for t in u.listed_tables},
+                               len(u.resolved)))
+    return out
+
+
+def _groups(sizes: dict[str, int], n: int) -> list[list[str]]:
+    """Units dealt to `n` groups of about equal record counts, largest first."""
+    groups: list[tuple[int, list[str]]] = [(0, []) for _ in range(n)]
+    for code in sorted(sizes, key=lambda c: (-sizes[c], c)):
+        i = min(range(n), key=lambda k: groups[k][0])
+        groups[i] = (groups[i][0] + sizes[code] + 1, [*groups[i][1], code])
+    return [g for _, g in groups if g]
+
+
 def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = None,
                     unit: str | None = None) -> WorklistFiles:
     started = time.monotonic()
-    snapshot, previous, units, names, titles = read_worklists(warehouse, snapshot, unit)
+    if not Path(warehouse).is_file():
+        raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute("SET enable_progress_bar = false")
+    try:
+        snapshot = resolve_snapshot(con, warehouse, snapshot)
+        previous = previous_snapshot(con, snapshot)
+        codes = [resolve_unit(con, snapshot, None, unit)[0]] if unit else [r[0] for r in con.execute(
+            """select distinct m.unit_code from marts.fct_metrics as m
+               inner join marts.dim_metrics as d on d.snapshot_date = m.snapshot_date and d.metric_code = m.metric_code
+               where m.snapshot_date = ? and d.has_worklist and m.unit_code <> 'TOTAL'""", [snapshot]).fetchall()]
+        sizes = dict.fromkeys(codes, 0) | dict(con.execute(
+            "select unit_code, count(*) from marts.fct_worklist where snapshot_date = ? and list_contains(?, unit_code) "
+            "group by 1", [snapshot, codes]).fetchall())
+        titles = dict(con.execute("select distinct table_no, table_title from marts.dim_metrics where snapshot_date = ?",
+                                  [snapshot]).fetchall())
+    finally:
+        con.close()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Path] = {}
-    for code, u in units.items():
-        path = out_dir / file_name(code)
-        _replace(path, lambda tmp, u=u: _write_workbook(tmp, u, snapshot, previous, names, titles))
-        files[code] = path
+    # Writing cells is xlsxwriter's Python, one call per cell: the units are dealt to every core,
+    # each worker reading its own units (nothing large crosses a process boundary).
+    workers = max(1, min(os.cpu_count() or 1, len(codes)))
+    jobs = [(Path(warehouse), snapshot, group, out_dir) for group in _groups(sizes, workers)]
+    if len(jobs) > 1:
+        with concurrent.futures.ProcessPoolExecutor(len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
+            summaries = [s for part in pool.map(_write_group, jobs) for s in part]
+    else:
+        summaries = [s for job in jobs for s in _write_group(job)]
+    units = {s.unit_code: s for s in summaries}
     index = out_dir / INDEX_NAME
-    _replace(index, lambda tmp: tmp.write_text(_index_html(snapshot, previous, units, titles, files), encoding="utf-8"))
-    return WorklistFiles(snapshot, previous, out_dir, index, list(files.values()),
-                         sum(u.open_count for u in units.values()), sum(len(u.resolved) for u in units.values()),
+    _replace(index, lambda tmp: tmp.write_text(_index_html(snapshot, previous, units, titles), encoding="utf-8"))
+    return WorklistFiles(snapshot, previous, out_dir, index, [out_dir / file_name(c) for c in sorted(units)],
+                         sum(u.open_count for u in units.values()), sum(u.resolved for u in units.values()),
                          time.monotonic() - started)

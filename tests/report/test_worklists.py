@@ -93,13 +93,14 @@ def test_worklists_one_workbook_per_unit_with_resolved_records(published, tmp_pa
     book = openpyxl.load_workbook(tmp_path / "out" / "410100.xlsx")
     assert book.sheetnames == ["汇总", "表8", "已整改"]
     open_rows = list(book["表8"].iter_rows(values_only=True))
-    assert open_rows[0][:3] == ("指标", "范围", "记录类型")
-    assert open_rows[1][0] == "统一受理事项覆盖度" and open_rows[1][3] == "R2"
-    assert open_rows[1][7] == "未接入统一受理" and open_rows[1][9] == 2  # weeks open, a number
+    assert open_rows[0] == ("指标", "范围", "记录编号", "记录名称", "责任部门", "原因", "首次列入", "已列周数")
+    assert open_rows[1][0] == "统一受理事项覆盖度" and open_rows[1][2] == "R2"
+    assert open_rows[1][4] == "郑州市市场监督管理局" and open_rows[1][5] == "未接入统一受理"
+    assert open_rows[1][6] == dt.datetime(2020, 12, 18) and open_rows[1][7] == 2  # a date and a number
     resolved = list(book["已整改"].iter_rows(values_only=True))
-    assert [r[4] for r in resolved[1:]] == ["R1"]
+    assert [r[3] for r in resolved[1:]] == ["R1"] and resolved[1][0] == "表8"
     # a name that looks like a formula stays text: no cell of any sheet is a formula
-    assert book["表8"].cell(row=2, column=5).value == HOSTILE
+    assert book["表8"].cell(row=2, column=4).value == HOSTILE
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
 
     quiet = openpyxl.load_workbook(tmp_path / "out" / "410200.xlsx")
