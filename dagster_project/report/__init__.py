@@ -34,11 +34,12 @@ class ReportFiles:
                 f"  HTML: {self.html}\n  XLSX: {self.xlsx}")
 
 
-def _replace(path: Path, write) -> None:
-    """Write beside the target, then rename: a reader never sees half a file."""
+def replace_file(path: Path, write) -> None:
+    """Write beside the target, then rename: a reader never sees half a file (not world-readable)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)
+        os.chmod(tmp, 0o640)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -57,8 +58,8 @@ def render_report(warehouse: Path, snapshot: dt.date | None, out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     html, xlsx = out_dir / HTML_NAME, out_dir / XLSX_NAME
     page = render_html(bulletin)
-    _replace(html, lambda p: p.write_text(page, encoding="utf-8"))
-    _replace(xlsx, lambda p: write_xlsx(bulletin, p))
+    replace_file(html, lambda p: p.write_text(page, encoding="utf-8"))
+    replace_file(xlsx, lambda p: write_xlsx(bulletin, p))
     return ReportFiles(bulletin.snapshot, bulletin.previous, html.resolve(), xlsx.resolve(),
                        time.monotonic() - started)
 

@@ -51,6 +51,15 @@ class Figure:
     record_count: int = 0
 
 
+def open_published(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """The published file, read-only, without DuckDB's progress bar (it would land in our output)."""
+    if not Path(warehouse).is_file():
+        raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
@@ -102,10 +111,7 @@ def resolve_unit(con: duckdb.DuckDBPyConnection, snapshot: dt.date, table_no: in
 def figures(warehouse: Path, table_no: int, unit: str, snapshot: dt.date | None = None,
             metric: str | None = None, shown: int = SHOWN) -> tuple[dt.date, list[Figure]]:
     """Every figure of `unit`'s row(s) in table `table_no` (or only `metric`), with up to `shown` records."""
-    if not Path(warehouse).is_file():
-        raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    con.execute("SET enable_progress_bar = false")  # its bar would land in the report's output
+    con = open_published(warehouse)
     try:
         snapshot = resolve_snapshot(con, warehouse, snapshot)
         tables = [r[0] for r in con.execute(

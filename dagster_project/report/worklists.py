@@ -21,12 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import xlsxwriter
 
-from dagster_project.report.marts import ReportError
+from dagster_project.report import replace_file
 from dagster_project.report.trace import (
-    SCOPE_NAMES, WORKLIST_COLUMNS, previous_snapshot, resolve_snapshot, resolve_unit, weeks_open,
+    SCOPE_NAMES, WORKLIST_COLUMNS, open_published, previous_snapshot, resolve_snapshot, resolve_unit, weeks_open,
 )
 
 INDEX_NAME = "index.html"
@@ -79,10 +78,7 @@ def read_worklists(warehouse: Path, snapshot: dt.date | None = None, unit: str |
                    ) -> tuple[dt.date, dt.date | None, dict[str, UnitList], dict[str, str], dict[int, str]]:
     """The snapshot, the previous one, each unit's lists (of `unit`, or of the units `codes`, or of
     every unit), metric names and table titles."""
-    if not Path(warehouse).is_file():
-        raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    con.execute("SET enable_progress_bar = false")  # its bar would land in the report's output
+    con = open_published(warehouse)
     try:
         snapshot = resolve_snapshot(con, warehouse, snapshot)
         previous = previous_snapshot(con, snapshot)
@@ -217,13 +213,6 @@ td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}}td:first-child,td
 """
 
 
-def _replace(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.chmod(tmp, 0o640)
-    os.replace(tmp, path)
-
-
 @dataclass
 class UnitSummary:
     """What the index shows of one unit's workbook."""
@@ -244,7 +233,7 @@ def _write_group(job: tuple) -> list[UnitSummary]:
     snapshot, previous, units, names, titles = read_worklists(warehouse, snapshot, codes=codes)
     out = []
     for code, u in units.items():
-        _replace(Path(out_dir) / file_name(code),
+        replace_file(Path(out_dir) / file_name(code),
                  lambda tmp, u=u: _write_workbook(tmp, u, snapshot, previous, names, titles))
         out.append(UnitSummary(code, u.unit_name, {t: len(u.tables.get(t, [])) for t in u.listed_tables},
                                len(u.resolved)))
@@ -263,10 +252,7 @@ def _groups(sizes: dict[str, int], n: int) -> list[list[str]]:
 def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = None,
                     unit: str | None = None) -> WorklistFiles:
     started = time.monotonic()
-    if not Path(warehouse).is_file():
-        raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    con.execute("SET enable_progress_bar = false")
+    con = open_published(warehouse)
     try:
         snapshot = resolve_snapshot(con, warehouse, snapshot)
         previous = previous_snapshot(con, snapshot)
@@ -294,7 +280,7 @@ def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = N
         summaries = [s for job in jobs for s in _write_group(job)]
     units = {s.unit_code: s for s in summaries}
     index = out_dir / INDEX_NAME
-    _replace(index, lambda tmp: tmp.write_text(_index_html(snapshot, previous, units, titles), encoding="utf-8"))
+    replace_file(index, lambda tmp: tmp.write_text(_index_html(snapshot, previous, units, titles), encoding="utf-8"))
     return WorklistFiles(snapshot, previous, out_dir, index, [out_dir / file_name(c) for c in sorted(units)],
                          sum(u.open_count for u in units.values()), sum(u.resolved for u in units.values()),
                          time.monotonic() - started)
