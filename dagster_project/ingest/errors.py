@@ -28,6 +28,14 @@ class IngestError(Exception):
         if position:
             prefix.append(position)
         super().__init__(": ".join([*prefix, message]))
+        self.message = message
         self.file = file
         self.line = line
         self.column = column
+
+    def __reduce__(self):  # raised in a reader process, re-raised in the loading one
+        return _rebuild, (self.message, self.file, self.line, self.column)
+
+
+def _rebuild(message: str, file: str | None, line: int | None, column: int | None) -> IngestError:
+    return IngestError(message, file=file, line=line, column=column)

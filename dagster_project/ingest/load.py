@@ -1,8 +1,9 @@
 """Load one source's delivery for one snapshot into the lake (`dagster_project/lake.py`).
 
-Everything raw lives only in an in-memory DuckDB connection that spills to a private temp dir;
-personal columns are pseudonymised as each file is read (`files.Protection`), so not even that
-spill holds them in clear. Only validated, typed rows leave it: the partition `<lake>/<source>/snapshot_date=D/` (rows, rejects, per-file counts) is written
+Each file is read by the reader process (`reader.py`), which pseudonymises its personal columns
+as it reads; this process works only on those protected copies, in an in-memory DuckDB
+connection that spills to a private temp dir, so neither the spill nor its stale memory ever
+held a personal value. Only validated, typed rows leave it: the partition `<lake>/<source>/snapshot_date=D/` (rows, rejects, per-file counts) is written
 aside and renamed into place, so a failure or a kill changes nothing and a re-load replaces
 that partition alone.
 """
@@ -20,10 +21,10 @@ import duckdb
 
 from dagster_project import config
 from dagster_project import lake as lake_layout
-from dagster_project.ingest import pii, validate
+from dagster_project.ingest import validate
 from dagster_project.ingest.errors import IngestError
-from dagster_project.ingest.files import Delivered, Protection, StagedFile, discover, missing_message, read_file
-from dagster_project.ingest.normalize import SQL_TYPES, WHITESPACE, header_key, ident, normalized, sql_str
+from dagster_project.ingest.files import Delivered, Protection, StagedFile, discover, missing_message, read_files
+from dagster_project.ingest.normalize import SQL_TYPES, WHITESPACE, header_key, ident, sql_str
 from zwfw_contract.sources import Source, get_source
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def ingest_source(
             # makes a large delivery spill there instead of failing.
             con.execute(f"SET temp_directory = {sql_str(tmp)}")
             con.execute(f"SET memory_limit = {sql_str(config.ingest_memory_limit())}")
-            return _load(con, source, delivered, snapshot_date, lake, _protection(source, pii_key), Path(tmp))
+            return _load(con, source, delivered, snapshot_date, lake, Protection.of(source, pii_key), Path(tmp))
         finally:
             con.close()
 
@@ -153,30 +154,15 @@ def _column_map(source: Source, staged: StagedFile) -> dict[str, str]:
     return found
 
 
-def _protection(source: Source, pii_key: str) -> Protection:
-    """The source's personal columns, by header position, replaced by the HMAC of their
-    normalised value: what validation would have loaded, computed before anything is stored."""
-    personal = {header_key(c.name): c for c in source.columns if c.pii}
-
-    def columns(header: list[str]) -> dict:
-        return {
-            i: (lambda raw, c=personal[header_key(name)]: pii.hmac_sql(normalized(raw, c)))
-            for i, name in enumerate(header) if header_key(name) in personal
-        }
-
-    return Protection(columns, pii.pads(pii_key) if personal else {})
-
-
 def _stage(
-    con: duckdb.DuckDBPyConnection, source: Source, chunk: list[tuple[int, Delivered]], protection: Protection
+    con: duckdb.DuckDBPyConnection, source: Source, chunk: list[tuple[int, Delivered]], protection: Protection,
+    tmp: Path,
 ) -> list[StagedFile]:
-    """Read a chunk's files (numbered `fno` in the delivery) and build `rows_raw` (a view over
-    them: they are the one copy of the text) and `malformed`. `_drop_staged` drops them again."""
-    staged: list[StagedFile] = []
+    """Read a chunk's files (numbered `fno` in the delivery) into protected copies in `tmp` and
+    build `rows_raw` (a view over them) and `malformed`. `_drop_staged` drops them again."""
+    staged = read_files(con, chunk, protection, tmp)
     selects = []
-    for fno, d in chunk:
-        s = read_file(con, d, fno, protection)
-        staged.append(s)
+    for (fno, d), s in zip(chunk, staged):
         if s.table is None:
             continue
         mapping = _column_map(source, s)
@@ -267,7 +253,7 @@ def _load(
     def write(folder: Path) -> None:
         parts = []
         for k, chunk in enumerate(groups):
-            staged = _stage(con, source, chunk, protection)
+            staged = _stage(con, source, chunk, protection, tmp)
             for (fno, _), st in zip(chunk, staged):
                 staged_all[fno] = st
             _check_rows(con, source)
@@ -282,8 +268,12 @@ def _load(
                 FROM checked c JOIN files f USING (_fno) WHERE c._reason IS NULL ORDER BY c._fno, c._line""", part)
             parts.append(part)
             rejects_parts.append(tmp / f"rejects-{k}.parquet")
-            _copy(con, _rejects_sql(source, stamp, "checked c JOIN rows_raw r USING (_fno, _line) "
-                                    "WHERE c._reason IS NOT NULL", with_malformed=True), rejects_parts[-1])
+            # The few rejected rows first, so that the join with the rows as read builds on them.
+            con.execute("CREATE TABLE rejected AS SELECT _fno, _line, _col, _reason FROM checked "
+                        "WHERE _reason IS NOT NULL")
+            _copy(con, _rejects_sql(source, stamp, "rejected c JOIN rows_raw r USING (_fno, _line)",
+                                    with_malformed=True), rejects_parts[-1])
+            con.execute("DROP TABLE rejected")
             con.execute("DROP TABLE checked")
             _drop_staged(con, staged)
         if source.key and len(groups) > 1:
@@ -364,6 +354,8 @@ def _drop_staged(con: duckdb.DuckDBPyConnection, staged: list[StagedFile]) -> No
     for st in staged:
         for statement in st.cleanup:
             con.execute(statement)
+        if st.parquet is not None:
+            st.parquet.unlink(missing_ok=True)
 
 
 def _cross_chunk_duplicates(con, source, groups, parts, protection, stamp, tmp, counts, rejects_parts) -> None:
@@ -386,7 +378,7 @@ def _cross_chunk_duplicates(con, source, groups, parts, protection, stamp, tmp, 
     chunk_of = {fno: k for k, chunk in enumerate(groups) for fno, _ in chunk}
     delivered = {fno: d for chunk in groups for fno, d in chunk}
     for fno in affected:
-        staged = _stage(con, source, [(fno, delivered[fno])], protection)
+        staged = _stage(con, source, [(fno, delivered[fno])], protection, tmp)
         expected, found = con.execute(
             "SELECT count(*), count(r._line) FROM dups LEFT JOIN rows_raw r USING (_fno, _line) WHERE dups._fno = ?",
             [fno]).fetchall()[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import tempfile
 import sys
@@ -14,7 +15,7 @@ from ingest_helpers import CASES_HEADER, KEY, SNAPSHOT, assert_counts_add_up, ca
 from dagster_project.ingest.errors import IngestError
 from dagster_project.ingest.load import FileCount, LoadResult
 from dagster_project.ingest.pii import pseudonymise
-from zwfw_contract.sources import SOURCES
+from zwfw_contract.sources import SOURCES, get_source
 
 # Long, unique values so a byte scan cannot match by accident.
 NAME = "欧阳明远测试姓名"
@@ -179,13 +180,35 @@ def test_every_lake_file_has_the_documented_columns(with_departments):
         ("raw_values",), ("loaded_at",)]
 
 
+def test_delivered_text_is_held_only_by_a_reader_that_cannot_spill(with_departments, tmp_path):
+    """DuckDB writes a spilled block whole, its unused tail being stale memory: a process that
+    held the delivered text could spill a name. So the text is read in another process, whose
+    DuckDB has no temp dir, and the loading process gets a protected copy."""
+    from dagster_project.ingest import files, reader
+
+    path = with_departments.csv("cases.csv", CASES_HEADER, [case_row("C1", applicant_name=NAME)])
+    delivered = files.Delivered(path, "cases.csv", str(path), "csv")
+    con = duckdb.connect()
+    [staged] = files.read_files(con, [(0, delivered)], files.Protection.of(get_source("cases"), KEY), tmp_path)
+    assert staged.reader_pid not in (0, os.getpid())
+    assert staged.parquet.parent == tmp_path
+    names = con.execute(f"SELECT c{CASES_HEADER.index('applicant_name')} FROM {staged.table}").fetchall()
+    assert names == [(pseudonymise(NAME, KEY),)]
+    con.close()
+    with reader.reader_connection() as rc:
+        assert rc.execute("SELECT current_setting('temp_directory')").fetchall() == [("",)]
+        with pytest.raises(duckdb.OutOfMemoryException):  # no spill: out of memory is an error
+            rc.execute("SET memory_limit = '20MB'")
+            rc.execute("SELECT count(DISTINCT i::VARCHAR || 'x') FROM range(5000000) t(i)").fetchall()
+
+
 def test_personal_data_never_reaches_the_ingestion_spill(with_departments, monkeypatch, tmp_path):
     """A delivery larger than ingestion's memory limit spills its in-memory tables to the temp
-    dir; what is spilled is already pseudonymised (the readers hash personal columns first)."""
+    dir; what is spilled, and the protected copies beside it, hold pseudonyms only."""
     from dagster_project.ingest import load
 
     d = with_departments
-    n = 300_000
+    n = 500_000
     d.csv("cases.csv", CASES_HEADER, [
         case_row(f"C{i:06d}", item_code=MARKER, applicant_id=f"{ID_NUMBER[:-6]}{i:06d}",
                  applicant_name=f"{NAME}{i}", applicant_phone=f"139{i:08d}")
@@ -193,7 +216,7 @@ def test_personal_data_never_reaches_the_ingestion_spill(with_departments, monke
     ])
     spill_root = tmp_path / "spill"
     spill_root.mkdir()
-    seen = {"bytes": 0, "data": b""}
+    seen = {"spilled": 0, "data": b""}
 
     class KeptTemporaryDirectory(tempfile.TemporaryDirectory):
         def __init__(self, *args, **kwargs):
@@ -206,14 +229,15 @@ def test_personal_data_never_reaches_the_ingestion_spill(with_departments, monke
         for path in spill_root.rglob("*"):
             if path.is_file():
                 data = path.read_bytes()
-                seen["bytes"] += len(data)
+                if path.name.startswith("duckdb_temp"):
+                    seen["spilled"] += len(data)
                 seen["data"] += data
 
-    monkeypatch.setenv("ZWFW_INGEST_MEMORY_LIMIT", "100MB")
+    monkeypatch.setenv("ZWFW_INGEST_MEMORY_LIMIT", "128MB")
     monkeypatch.setattr(load.tempfile, "TemporaryDirectory", KeptTemporaryDirectory)
     monkeypatch.setattr(load, "_check_rows", check_and_scan)
     assert d.ingest("cases").rows_loaded == n
-    assert seen["bytes"] > 1 << 20, "the delivery did not spill: the scan proves nothing"
+    assert seen["spilled"] > 1 << 20, "the delivery did not spill: the scan proves nothing"
     assert MARKER.encode() in seen["data"]  # the scan does see plain text
     for secret in (NAME, ID_NUMBER[:-6] + "000017", "13900000017"):
         assert secret.encode("utf-8") not in seen["data"], secret
