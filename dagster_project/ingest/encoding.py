@@ -26,6 +26,12 @@ BOM = codecs.BOM_UTF8
 # Extra bytes of multi-byte UTF-8 characters (bytes - characters) in the prefix before the
 # first invalid byte from which the file is taken to be UTF-8 (16 ≈ 8 Chinese characters).
 UTF8_EVIDENCE_BYTES = 16
+# Big5 (traditional Chinese) bytes mostly decode as GB18030 too, into rare characters: in real
+# GB18030/GBK text nearly every Chinese character is one of GB2312's common ones.
+SAMPLE_BYTES = 1 << 20
+MIN_CHINESE_SAMPLE = 8
+MIN_GB2312_SHARE = 0.8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,9 @@ def detect_encoding(path: Path, display: str) -> str | None:
         head = f.read(len(BOM))
     if not head:
         return None
+    if head.startswith(UTF16_BOMS):
+        raise IngestError("the file is UTF-16 (its byte order mark says so): save it as UTF-8 or GB18030",
+                          file=display, line=1, column=1)
     has_bom = head == BOM
     utf8_failure = _first_failure(path, UTF8)
     if utf8_failure is None:
@@ -105,8 +114,34 @@ def detect_encoding(path: Path, display: str) -> str | None:
         )
     gb_failure = _first_failure(path, GB18030)
     if gb_failure is None:
+        if _looks_like_big5(path):
+            raise IngestError("the file looks like Big5 (traditional Chinese): it decodes as GB18030 only "
+                              "into rare characters; save it as UTF-8 or GB18030", file=display)
         return GB18030
     # Report where the encoding that got furthest stopped: that is the likely corruption.
     offset = max(utf8_failure.offset, gb_failure.offset)
     line, column = _line_and_column(path, offset)
     raise IngestError("bytes cannot be decoded as UTF-8 or GB18030", file=display, line=line, column=column)
+
+
+def _is_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _looks_like_big5(path: Path) -> bool:
+    """True if the file's head decodes as Big5 and, as GB18030, into few common characters."""
+    with open(path, "rb") as f:
+        sample = f.read(SAMPLE_BYTES)
+    try:
+        sample.decode("big5")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 1:  # not just a character cut at the end of the sample
+            return False
+    chinese = [ch for ch in sample.decode(GB18030, errors="ignore") if ord(ch) > 0x7F]
+    if len(chinese) < MIN_CHINESE_SAMPLE:
+        return False
+    return sum(map(_is_gb2312, chinese)) < MIN_GB2312_SHARE * len(chinese)

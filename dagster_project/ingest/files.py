@@ -69,8 +69,14 @@ def discover(source: Source, raw_dir: Path, snapshot_date: dt.date) -> list[Deli
     folder = raw_dir / day
     shown = str(folder.absolute())
 
+    zone = raw_dir.resolve()
+
     def delivered(p: Path) -> Delivered:
         rel = p.relative_to(raw_dir).as_posix()
+        target = p.resolve()
+        if not target.is_relative_to(zone):  # a symlink (or a `..` in one) leading out of raw_dir
+            raise IngestError(f"refusing to read {target}: it is outside the landing zone {zone}",
+                              file=str(p.absolute()))
         return Delivered(p, rel, str(p.absolute()), p.suffix.lower().lstrip("."))
 
     singles = []
@@ -186,20 +192,35 @@ def read_files(
         for future in futures:
             future.cancel()
         wait(futures)
-    return [_stage(con, r, f"f{fno}") for (fno, _), r in zip(files, results)]
+    staged = [StagedFile(r.delivered, None, header=r.header, encoding=r.encoding, reader_pid=r.reader_pid,
+                         parquet=r.parquet) for r in results]
+    # Files whose every record is one line need no numbering: those of one format and header
+    # are staged as one view, so a folder of 10 000 small files is a few views, not 10 000.
+    groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for i, ((fno, _), r) in enumerate(zip(files, results)):
+        if r.parquet is None:
+            continue
+        if r.delivered.format == "csv" and (r.bad or r.blank_records or r.has_newlines):
+            _number_lines(con, r, staged[i], f"f{fno}")
+        else:
+            groups.setdefault((r.delivered.format, tuple(r.header)), []).append(i)
+    for members in groups.values():
+        first = staged[members[0]]
+        table = f"g{files[members[0]][0]}"
+        paths = "[" + ", ".join(sql_str(str(staged[i].parquet)) for i in members) + "]"
+        line, drop = ("_ord + 2", "_ord, _nl") if first.delivered.format == "csv" else ("_line", "_line")
+        con.execute(f"CREATE VIEW {table} AS SELECT _fno, ({line})::BIGINT AS _line, * EXCLUDE (_fno, {drop}) "
+                    f"FROM read_parquet({paths})")
+        for i in members:
+            staged[i].table = table
+        first.cleanup = [f"DROP VIEW {table}"]
+    return staged
 
 
-def _stage(con: duckdb.DuckDBPyConnection, r: ReadFile, table: str) -> StagedFile:
-    staged = StagedFile(r.delivered, None, header=r.header, encoding=r.encoding, reader_pid=r.reader_pid,
-                        parquet=r.parquet)
-    if r.parquet is None:
-        return staged
+def _number_lines(con: duckdb.DuckDBPyConnection, r: ReadFile, staged: StagedFile, table: str) -> None:
+    """Stage a CSV file some of whose records are not one line, as view `table`."""
     staged.table = table
     copy = f"read_parquet({sql_str(str(r.parquet))})"
-    if r.delivered.format != "csv":
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM {copy}")
-        staged.cleanup = [f"DROP VIEW {table}"]
-        return staged
     bad = r.bad
     con.execute(f"CREATE VIEW {table}_rec AS SELECT * FROM {copy}")
     # Record number of each good row: the records not handed to the handler, in order.
@@ -219,10 +240,7 @@ def _stage(con: duckdb.DuckDBPyConnection, r: ReadFile, table: str) -> StagedFil
     con.execute(
         f"CREATE VIEW {table}_num AS SELECT {rec_expr} AS _rec, d.* EXCLUDE (_ord) FROM {table}_rec d {join}"
     )
-    has_newlines = any(nl for _, _, nl in bad) or con.execute(
-        f"SELECT coalesce(bool_or(_nl > 0), false) FROM {table}_rec"
-    ).fetchall()[0][0]
-    if has_newlines:
+    if r.has_newlines or any(nl for _, _, nl in bad):
         # Physical line of a record = its record number + newlines inside earlier records.
         con.execute(
             f"""CREATE TABLE {table}_lines AS
@@ -249,4 +267,3 @@ def _stage(con: duckdb.DuckDBPyConnection, r: ReadFile, table: str) -> StagedFil
         f"DROP VIEW {table}_rec",
     ]
     staged.malformed = [dataclasses.replace(m, line=line_of[n]) for n, m, _ in bad]
-    return staged

@@ -29,6 +29,7 @@ from zwfw_contract.sources import Source, get_source
 
 log = logging.getLogger(__name__)
 
+MAX_RAW_CHARS = 2000  # of one value kept in a reject's raw_values; the file has the rest
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # no DST in China; timestamps are local wall time
 
 # The columns of a partition's files; `snapshot_date` is the partition itself.
@@ -162,9 +163,11 @@ def _stage(
     build `rows_raw` (a view over them) and `malformed`. `_drop_staged` drops them again."""
     staged = read_files(con, chunk, protection, tmp)
     selects = []
-    for (fno, d), s in zip(chunk, staged):
-        if s.table is None:
+    tables = set()
+    for s in staged:
+        if s.table is None or s.table in tables:  # files of one header share a view
             continue
+        tables.add(s.table)
         mapping = _column_map(source, s)
         cols = ", ".join(
             f"{mapping[c.name]} AS {ident(c.name)}" if c.name in mapping else f"NULL::VARCHAR AS {ident(c.name)}"
@@ -175,7 +178,7 @@ def _stage(
             f"coalesce(trim(c{i}, {sql_str(WHITESPACE)}), '') = ''" for i in range(len(s.header))
         ) or "true"
         selects.append(
-            f"SELECT {fno} AS _fno, _line, {str(d.format == 'xlsx').lower()} AS _xlsx, {cols} "
+            f"SELECT _fno, _line, {str(s.delivered.format == 'xlsx').lower()} AS _xlsx, {cols} "
             f"FROM {s.table} WHERE NOT ({blank})"
         )
     if selects:
@@ -259,6 +262,8 @@ def _load(
             _check_rows(con, source)
             if source.dept_column:
                 con.execute(validate.dept_update_sql(source))
+            if source.version_column:
+                con.execute(validate.version_update_sql(source, f"{snapshot_date.isoformat()} 23:59:59"))
             if source.key and len(groups) == 1:
                 con.execute(validate.duplicate_update_sql(source))
             for fno, read, rejected in _chunk_counts(con):
@@ -323,7 +328,10 @@ def _parts(paths: list[Path]) -> str:
 def _rejects_sql(source: Source, stamp: str, rejected_from: str, with_malformed: bool) -> str:
     """Reject rows (with `_fno` for ordering) of `rejected_from`, which binds `c` (the checked
     row: `_col`, `_reason`) and `r` (its row as read, personal values already pseudonymised)."""
-    raw_json = ", ".join(f"{sql_str(c.name)}, r.{ident(c.name)}" for c in source.columns)
+    raw_json = ", ".join(
+        f"{sql_str(c.name)}, CASE WHEN length(r.{ident(c.name)}) > {MAX_RAW_CHARS} "
+        f"THEN left(r.{ident(c.name)}, {MAX_RAW_CHARS}) || '…' ELSE r.{ident(c.name)} END"
+        for c in source.columns)
     malformed = "UNION ALL SELECT _fno, _line, NULL, reason, raw_values FROM malformed" if with_malformed else ""
     return f"""SELECT x._fno, {sql_str(source.name)} AS source, f.file, x._line::BIGINT AS line,
             x.column_name::VARCHAR AS column_name, x.reason::VARCHAR AS reason,

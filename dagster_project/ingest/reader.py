@@ -21,6 +21,7 @@ set-based (`files.py`). It also transcodes GB18030 in-stream: no decoded copy is
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -33,6 +34,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dagster_project.ingest import pii
@@ -93,9 +95,10 @@ class Protection:
 class ReadFile:
     """What the reader hands back: no value of the file, only where its protected copy is.
 
-    `parquet` holds `c0..c<k>` (header order) and either `_line` (XLSX, Parquet) or, for CSV,
-    `_ord` (0-based good-record ordinal) and `_nl` (newlines inside the record): CSV lines are
-    numbered from `skipped` by the loading process.
+    `parquet` holds `_fno`, `c0..c<k>` (header order) and either `_line` (XLSX, Parquet) or, for
+    CSV, `_ord` (0-based good-record ordinal) and `_nl` (newlines inside the record): the loading
+    process numbers CSV lines from `bad` and `blank_records`, needed only if one of them, or
+    `has_newlines`, says a record is not one line.
     """
 
     delivered: Delivered
@@ -105,6 +108,7 @@ class ReadFile:
     # CSV: (record number, details, newlines inside) of malformed records, and blank records.
     bad: list[tuple[int, Malformed, int]] = field(default_factory=list)
     blank_records: list[int] = field(default_factory=list)
+    has_newlines: bool = False
     reader_pid: int = 0
 
 
@@ -115,6 +119,18 @@ def reader_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+_con: duckdb.DuckDBPyConnection | None = None
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """The reader's one connection (connecting costs 14 ms, more than reading a small file):
+    it keeps no table, only streams each file through."""
+    global _con
+    if _con is None:
+        _con = reader_connection()
+    return _con
+
+
 def read(d: Delivered, fno: int, protection: Protection, out_dir: Path, csv_block_bytes: int) -> ReadFile:
     """Read one file into `out_dir/f<fno>.parquet`, protected; IngestError if it cannot be read.
     Runs in a reader process (`files.read_files`); CSV is parsed in blocks of `csv_block_bytes`."""
@@ -122,14 +138,15 @@ def read(d: Delivered, fno: int, protection: Protection, out_dir: Path, csv_bloc
     if d.path.stat().st_size == 0:
         return result
     out = Path(out_dir) / f"f{fno}.parquet"
-    con = reader_connection()
+    con = _connection()
     try:
+        fno_column = f"{int(fno)}::INTEGER AS _fno"
         if d.format == "csv":
-            _read_csv(con, d, protection, out, result, csv_block_bytes)
+            _read_csv(con, d, protection, out, result, csv_block_bytes, fno_column)
         elif d.format == "xlsx":
-            _read_xlsx(con, d, protection, out, result)
+            _read_xlsx(con, d, protection, out, result, fno_column)
         else:
-            _read_parquet(con, d, protection, out, result)
+            _read_parquet(con, d, protection, out, result, fno_column)
         return result
     except IngestError:
         raise
@@ -140,7 +157,8 @@ def read(d: Delivered, fno: int, protection: Protection, out_dir: Path, csv_bloc
             raise IngestError(f"cannot read XLSX file: {exc}", file=d.display) from exc
         raise
     finally:
-        con.close()
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("delivered")
 
 
 def _copy_protected(con, header: list[str], protection: Protection, keep: str, src: str, out: Path) -> None:
@@ -171,7 +189,8 @@ def _csv_header(d: Delivered, encoding: str) -> list[str] | None:
     return None
 
 
-def _read_csv(con, d: Delivered, protection: Protection, out: Path, result: ReadFile, block_bytes: int) -> None:
+def _read_csv(con, d: Delivered, protection: Protection, out: Path, result: ReadFile, block_bytes: int,
+              fno_column: str) -> None:
     encoding = detect_encoding(d.path, d.display)
     result.encoding = encoding
     header = _csv_header(d, encoding) if encoding else None
@@ -222,6 +241,8 @@ def _read_csv(con, d: Delivered, protection: Protection, out: Path, result: Read
     def with_ordinal():
         offset = 0
         for batch in reader:
+            if not result.has_newlines:
+                result.has_newlines = any(pc.max(pc.count_substring(col, "\n")).as_py() for col in batch.columns)
             ords = pa.array(np.arange(offset, offset + batch.num_rows, dtype=np.int64))
             offset += batch.num_rows
             yield pa.RecordBatch.from_arrays([ords, *batch.columns], schema=out_schema)
@@ -229,8 +250,7 @@ def _read_csv(con, d: Delivered, protection: Protection, out: Path, result: Read
     con.register("delivered", pa.RecordBatchReader.from_batches(out_schema, with_ordinal()))
     # Newlines inside values are counted before personal values are replaced by their pseudonyms.
     newline_counts = " + ".join(f"(length({c}) - length(replace({c}, chr(10), '')))" for c in names)
-    _copy_protected(con, header, protection, f"_ord, {newline_counts} AS _nl", "delivered", out)
-    con.unregister("delivered")
+    _copy_protected(con, header, protection, f"{fno_column}, _ord, {newline_counts} AS _nl", "delivered", out)
     result.header = header
     result.parquet = out
 
@@ -261,7 +281,7 @@ def _cell_text(v: object) -> str | None:
     return str(v)
 
 
-def _read_xlsx(con, d: Delivered, protection: Protection, out: Path, result: ReadFile) -> None:
+def _read_xlsx(con, d: Delivered, protection: Protection, out: Path, result: ReadFile, fno_column: str) -> None:
     import python_calamine
 
     workbook = python_calamine.CalamineWorkbook.from_path(str(d.path))
@@ -287,8 +307,7 @@ def _read_xlsx(con, d: Delivered, protection: Protection, out: Path, result: Rea
         {"_line": pa.array(lines, pa.int64()), **{f"c{j}": pa.array(col, pa.string()) for j, col in enumerate(columns)}}
     )
     con.register("delivered", data)
-    _copy_protected(con, header, protection, "_line", "delivered", out)
-    con.unregister("delivered")
+    _copy_protected(con, header, protection, f"{fno_column}, _line", "delivered", out)
     result.header = header
     result.parquet = out
 
@@ -296,13 +315,13 @@ def _read_xlsx(con, d: Delivered, protection: Protection, out: Path, result: Rea
 # --- Parquet -----------------------------------------------------------------------------
 
 
-def _read_parquet(con, d: Delivered, protection: Protection, out: Path, result: ReadFile) -> None:
+def _read_parquet(con, d: Delivered, protection: Protection, out: Path, result: ReadFile, fno_column: str) -> None:
     src = f"read_parquet({sql_str(str(d.path))}, file_row_number = true)"
     described = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
     header = [name for name, *_ in described if name != "file_row_number"]
     # Casting every column to text lets a wrongly typed column fail per row in validation.
     renamed = ", ".join(f"CAST({ident(name)} AS VARCHAR) AS c{i}" for i, name in enumerate(header))
-    _copy_protected(con, header, protection, "_line",
+    _copy_protected(con, header, protection, f"{fno_column}, _line",
                     f"(SELECT file_row_number + 2 AS _line{', ' + renamed if renamed else ''} FROM {src})", out)
     result.header = header
     result.parquet = out

@@ -20,6 +20,8 @@ from dagster_project.ingest.normalize import TYPE_WORDS, ident, normalized, pars
 from zwfw_contract.sources import Column, Source
 
 MAX_VALUE_IN_REASON = 80
+MAX_TEXT_CHARS = 4000  # no field of the contract is near it; a longer one is a broken file
+CONTROL_CHARS_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # NUL and the like; not tab or newline
 
 
 def quoted(n_sql: str) -> str:
@@ -57,6 +59,11 @@ def column_error_sql(c: Column) -> str:
     n, v = _n(c), _v(c)
     shown = "" if c.pii else f" || ' ' || {quoted(n)}"  # never echo personal data
     whens = [f"WHEN {n} IS NULL THEN {sql_str('required value missing') if c.required else 'NULL'}"]
+    if c.type == "text" and not c.pii:  # a personal value arrives as its hash: nothing to see
+        whens.append(f"WHEN length({n}) > {MAX_TEXT_CHARS} THEN 'value of ' || length({n}) || "
+                     f"' characters in column {c.name} (at most {MAX_TEXT_CHARS})'")
+        whens.append(f"WHEN regexp_matches({n}, {sql_str(CONTROL_CHARS_RE)}) "
+                     f"THEN 'control character (such as NUL) in column {c.name}'")
     if c.type != "text":
         whens.append(f"WHEN {v} IS NULL THEN 'bad {TYPE_WORDS[c.type]}'{shown} || ' in column {c.name}'")
     if c.enum:
@@ -162,6 +169,19 @@ def dept_update_sql(source: Source) -> str:
         f"UPDATE checked SET _col = {sql_str(source.dept_column)}, "
         f"_reason = 'unknown department ' || {quoted(col)} "
         f"WHERE _reason IS NULL AND {col} IS NOT NULL AND {col} NOT IN (SELECT dept_id FROM depts)"
+    )
+
+
+def version_update_sql(source: Source, snapshot_end: str) -> str:
+    """Reject versions stamped after the snapshot (`snapshot_end`: its last second): a delivery
+    for a snapshot cannot hold what happens later, and a future `updated_at` would win the as-of
+    merge (CONTRACT §1) over every real version."""
+    col = ident(source.version_column)
+    return (
+        f"UPDATE checked SET _col = {sql_str(source.version_column)}, "
+        f"_reason = '{source.version_column} ' || strftime({col}, '%Y-%m-%d %H:%M:%S') || "
+        f"' is after the snapshot ({snapshot_end[:10]})' "
+        f"WHERE _reason IS NULL AND {col} > TIMESTAMP {sql_str(snapshot_end)}"
     )
 
 
