@@ -285,6 +285,9 @@ def _load(
             _cross_chunk_duplicates(con, source, groups, parts, protection, stamp, tmp, counts, rejects_parts)
         _copy(con, f"SELECT * EXCLUDE (_fno) FROM {_parts(rejects_parts)} ORDER BY _fno, line",
               folder / lake_layout.REJECTS_FILE)
+        if source.kind == "reference" and not counts:
+            raise IngestError(f"{source.name}: the delivery holds no rows; {source.name} is a full snapshot, "
+                              "which this would empty", file=delivered[0].display)
         for fno, (d, st) in enumerate(zip(delivered, staged_all)):
             read, rejected = counts.get(fno, (0, 0))
             file_counts.append(FileCount(d.rel, d.format, st.encoding if st else None, read, read - rejected, rejected))

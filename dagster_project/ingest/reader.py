@@ -135,7 +135,8 @@ def read(d: Delivered, fno: int, protection: Protection, out_dir: Path, csv_bloc
     """Read one file into `out_dir/f<fno>.parquet`, protected; IngestError if it cannot be read.
     Runs in a reader process (`files.read_files`); CSV is parsed in blocks of `csv_block_bytes`."""
     result = ReadFile(d, None, reader_pid=os.getpid())
-    if d.path.stat().st_size == 0:
+    before = _version(d.path)
+    if before[0] == 0:
         return result
     out = Path(out_dir) / f"f{fno}.parquet"
     con = _connection()
@@ -147,6 +148,10 @@ def read(d: Delivered, fno: int, protection: Protection, out_dir: Path, csv_bloc
             _read_xlsx(con, d, protection, out, result, fno_column)
         else:
             _read_parquet(con, d, protection, out, result, fno_column)
+        if _version(d.path) != before:
+            out.unlink(missing_ok=True)
+            raise IngestError("the file changed while it was read: deliver it again once it is complete",
+                              file=d.display)
         return result
     except IngestError:
         raise
@@ -159,6 +164,12 @@ def read(d: Delivered, fno: int, protection: Protection, out_dir: Path, csv_bloc
     finally:
         with contextlib.suppress(duckdb.Error):
             con.unregister("delivered")
+
+
+def _version(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is written to: size, modification time, inode (replaced)."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def _copy_protected(con, header: list[str], protection: Protection, keep: str, src: str, out: Path) -> None:
