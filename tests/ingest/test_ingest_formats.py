@@ -295,8 +295,10 @@ def test_empty_parquet_and_xlsx_files(delivery):
                              "region_code": pa.array([], pa.string())}), delivery.path("departments/b.parquet"))
     wb = openpyxl.Workbook()
     wb.save(delivery.path("departments/c.xlsx"))  # no cells at all
+    delivery.csv("departments/d.csv", DEPARTMENTS_HEADER, DEPARTMENTS[:1])  # a reference must hold rows
     result = delivery.ingest("departments")
-    assert [(f.format, f.rows_read) for f in result.files] == [("parquet", 0), ("parquet", 0), ("xlsx", 0)]
+    assert [(f.format, f.rows_read) for f in result.files] == [
+        ("parquet", 0), ("parquet", 0), ("xlsx", 0), ("csv", 1)]
 
 
 def test_unreadable_xlsx_names_the_file(delivery):
