@@ -3,10 +3,8 @@ publishes while an analyst holds the published file open; a killed run leaves it
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,36 +13,19 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from warehouse_helpers import copy_published, digest as _digest, run_env
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _copy_published(weekly_warehouse, tmp_path) -> Path:
     """The weekly fixture's published file and its lake, copied: a warehouse with two snapshots."""
-    src = weekly_warehouse["warehouse"]
-    dst = tmp_path / "wh" / src.name
-    dst.parent.mkdir()
-    shutil.copy2(src, dst)
-    shutil.copytree(src.parent / "lake", dst.parent / "lake")
-    # the raw views resolve against the lake's absolute path: point them at the copy
-    con = duckdb.connect(str(dst))
-    for name, sql in con.execute("select view_name, sql from duckdb_views() where schema_name = 'raw'").fetchall():
-        con.execute(sql.replace(str(src.parent / "lake"), str(dst.parent / "lake")).replace(
-            "CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
-    con.close()
-    return dst
+    return copy_published(weekly_warehouse["warehouse"], tmp_path / "wh")
 
 
 def _env(published: Path, raw: Path, **extra: str) -> dict[str, str]:
-    moved = ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD")
-    env = {k: v for k, v in os.environ.items() if k not in moved}  # the same PII key as the fixture's runs
-    return {**env, "ZWFW_WAREHOUSE": str(published), "ZWFW_RAW_DIR": str(raw),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **extra}
+    return run_env(published, raw, **extra)
 
 
 def test_a_job_launched_through_dagster_publishes_while_an_analyst_reads(weekly_warehouse, tmp_path):

@@ -1,0 +1,53 @@
+"""`zwfw` with a pause at one stage, for the kill tests: python paused_run.py STAGE MARKER ARGS...
+
+At STAGE the run touches MARKER and sleeps, so that the test can SIGKILL it exactly there.
+Stages: `dbt` (no pause), `ingest` (the cases file read, its partition half written), `checks` (the GX
+reconciliation running), `publish` (`<file>.next` assembled, not yet renamed). Mid-dbt needs no
+pause: the test watches the scratch database grow.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+
+def _pause_then(real, marker: Path, when=lambda *a, **k: True, after: bool = False):
+    def paused(*args, **kwargs):
+        if when(*args, **kwargs) and not after:
+            marker.touch()
+            time.sleep(3600)
+        result = real(*args, **kwargs)
+        if after:
+            marker.touch()
+            time.sleep(3600)
+        return result
+
+    return paused
+
+
+def main() -> None:
+    stage, marker, args = sys.argv[1], Path(sys.argv[2]), sys.argv[3:]
+    if stage == "ingest":
+        from dagster_project.ingest import load
+
+        load._check_rows = _pause_then(load._check_rows, marker, when=lambda con, source: source.name == "cases")
+    elif stage == "checks":
+        from dagster_project.quality import checks
+
+        checks.collect = _pause_then(checks.collect, marker)
+    elif stage == "publish":
+        from dagster_project import publish
+
+        publish.assemble = _pause_then(publish.assemble, marker, after=True)
+    elif stage != "dbt":  # mid-dbt: no pause, the test watches the scratch database grow
+        sys.exit(f"unknown stage {stage}")
+    from dagster_project.cli import main as zwfw
+
+    sys.argv = ["zwfw", *args]
+    sys.exit(zwfw())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""SIGKILL a weekly `zwfw run` at each stage. After each: the published file is byte-identical,
+the lake holds only complete partitions, and the next run of the same snapshot succeeds without
+cleanup and publishes the `fct_metrics` a clean run does."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from warehouse_helpers import copy_published, digest, lake_digest, query, run_env
+
+pytestmark = [pytest.mark.faults, pytest.mark.e2e]
+BIN = Path(sys.executable).parent
+PAUSED_RUN = Path(__file__).with_name("paused_run.py")
+BACKFILL, WEEK = "2020-12-18", "2020-12-25"
+METRICS = "select * from marts.fct_metrics order by all"
+PARTITION_FILES = {"part-0.parquet", "rejects.parquet", "load_files.parquet"}  # a source's
+MART_FILES = {"part-0.parquet"}  # a published mart's, written before the file is assembled
+
+
+def _zwfw(published: Path, raw: Path, snapshot: str, prefix: list[str] | None = None) -> list[str]:
+    return [*(prefix or [str(BIN / "zwfw")]), "run", "--raw-dir", str(raw), "--snapshot", snapshot,
+            "--warehouse", str(published)]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """The small sample world: a backfill published, and what a clean weekly run then publishes."""
+    root = tmp_path_factory.mktemp("kills")
+    raw = root / "raw"
+    for args in (["--snapshot", BACKFILL], ["--snapshot", WEEK, "--delta-days", "7"]):
+        subprocess.run([str(BIN / "zwfw"), "generate", "--world", "sample", "--out", str(raw), "--scale", "0.05",
+                        *args], check=True, capture_output=True)
+    base = root / "base" / "zwfw.duckdb"
+    subprocess.run(_zwfw(base, raw, BACKFILL), env=run_env(base, raw), check=True, capture_output=True)
+    clean = copy_published(base, root / "clean")
+    subprocess.run(_zwfw(clean, raw, WEEK), env=run_env(clean, raw), check=True, capture_output=True)
+    return {"raw": raw, "base": base, "clean_metrics": query(clean, METRICS)}
+
+
+def _hidden(path: str) -> bool:
+    return any(part.startswith(".") for part in Path(path).parts)
+
+
+def _wait(proc, ready, what: str, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, f"the run ended before {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("stage, where", [
+    ("ingest", "mid-ingest: the cases file read, its lake partition half written"),
+    ("dbt", "mid-dbt: a model half written into the scratch database"),
+    ("checks", "during the blocking checks"),
+    ("publish", "during publication: <file>.next assembled, not yet renamed"),
+])
+def test_a_run_killed_at_each_stage(fault, world, tmp_path, stage, where):
+    fault.tried(f"SIGKILL {where}", "published and lake unchanged; rerun equals a clean run")
+    published = copy_published(world["base"], tmp_path / "wh")
+    lake = published.parent / "lake"
+    before, lake_before = digest(published), lake_digest(lake)
+    marker = tmp_path / "paused"
+    prefix = [sys.executable, str(PAUSED_RUN), stage, str(marker)]
+    build = published.with_name(published.name + ".build")
+    proc = subprocess.Popen(_zwfw(published, world["raw"], WEEK, prefix=prefix),
+                            env=run_env(published, world["raw"]), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        if stage == "dbt":
+            _wait(proc, lambda: build.exists() and build.stat().st_size > 1_000_000, "dbt wrote the scratch")
+            time.sleep(1)
+        else:
+            _wait(proc, marker.exists, f"the pause at {stage}")
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # an early end is the assertion's to report
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert digest(published) == before
+    after = {p: d for p, d in lake_digest(lake).items() if not _hidden(p)}  # what readers can see
+    changed = {p for p in after if lake_before.get(p) != after[p]}
+    partitions = {Path(p).parent for p in changed}
+    for part in partitions:  # whatever changed is a whole, complete partition of the killed snapshot
+        assert part.name == f"snapshot_date={WEEK}", part
+        expected = MART_FILES if part.parts[0] == "marts" else PARTITION_FILES
+        assert {p.name for p in (lake / part).iterdir()} == expected, part
+    assert set(lake_before) <= set(after), "a partition readers saw has gone"
+
+    rerun = subprocess.run(_zwfw(published, world["raw"], WEEK), env=run_env(published, world["raw"]),
+                           capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]
+    assert not [p for p in lake_digest(lake) if _hidden(p)], "the killed run's half-written partition is left"
+    metrics = query(published, METRICS)
+    rows = len(metrics)
+    fault.lost_rows = abs(len(world["clean_metrics"]) - rows)
+    fault.observed = (f"published unchanged, {len(partitions)} complete partition(s) written; "
+                      f"rerun ok, fct_metrics {rows} rows = clean run's: {metrics == world['clean_metrics']}")
+    assert metrics == world["clean_metrics"]
