@@ -119,16 +119,31 @@ def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]
     try:
         con.execute("create schema marts")
         for table, columns in marts.items():
+            if table in LAKE_VIEW_MARTS:
+                continue
             files = _sql_str(lake_layout.data_glob(Path(lake) / lake_layout.MARTS, table))
             cols = ", ".join(f"cast({_ident(c)} as {t}) as {_ident(c)}" for c, t in columns)
-            if table in LAKE_VIEW_MARTS:
-                con.execute(f"create view marts.{_ident(table)} as select {cols} from read_parquet({files}, "
-                            "hive_partitioning = true, union_by_name = true)")
-                continue
             con.execute(f"create table marts.{_ident(table)} as select {cols} from read_parquet({files}, "
                         "hive_partitioning = true, union_by_name = true) order by snapshot_date")
+        # The views over the lake show this file's snapshots only: a build writes the lake before it
+        # publishes, and a reader of this file must not see the next snapshot's rows before its marts.
+        in_file = " union ".join(f"select snapshot_date from marts.{_ident(t)}" for t in marts
+                                 if t not in LAKE_VIEW_MARTS) or "select null::date as snapshot_date"
+        published = ", ".join(f"date '{d}'" for (d,) in con.execute(
+            f"select distinct snapshot_date::varchar from ({in_file}) where snapshot_date is not null "
+            "order by 1").fetchall()) or "null"
+        only_published = f"where snapshot_date in ({published})"
+        for table, columns in marts.items():
+            if table in LAKE_VIEW_MARTS:
+                files = _sql_str(lake_layout.data_glob(Path(lake) / lake_layout.MARTS, table))
+                cols = ", ".join(f"cast({_ident(c)} as {t}) as {_ident(c)}" for c, t in columns)
+                con.execute(f"create view marts.{_ident(table)} as select {cols} from read_parquet({files}, "
+                            f"hive_partitioning = true, union_by_name = true) {only_published}")
         con.execute("create schema raw")
         for name, sql in raw_views:
+            if name not in MATERIALISED_RAW:
+                select = sql.split(" AS ", 1)[1].rstrip().rstrip(";")
+                sql = f"create view raw.{_ident(name)} as select * from ({select}) {only_published}"
             con.execute(sql)
             if name in MATERIALISED_RAW:
                 con.execute(f"create table raw.{_ident('_' + name)} as select * from raw.{_ident(name)}")

@@ -159,3 +159,13 @@ def test_the_record_level_worklist_is_published_as_a_view_over_the_lake(tmp_path
         (D1, 3), (D2, 2)]
     assert _q(published, "select table_type from information_schema.tables "
                          "where table_schema = 'marts' and table_name = 'fct_x'") == [("BASE TABLE",)]
+
+
+def test_the_views_over_the_lake_show_the_published_snapshots_only(tmp_path):
+    """The lake holds D2's cases (ingested by a build that has not published yet): the file that
+    publishes D1 alone must not show them through raw.cases, or a reader would see a mix."""
+    lake, published = _lake(tmp_path), tmp_path / "w.duckdb"
+    publish(_build(tmp_path, lake, D1, 1), published, lake, D1)
+    assert _q(published, "select distinct snapshot_date from raw.cases") == [(D1,)]
+    publish(_build(tmp_path, lake, D2, 2), published, lake, D2)
+    assert _q(published, "select distinct snapshot_date from raw.cases order by 1") == [(D1,), (D2,)]
