@@ -125,8 +125,9 @@ def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]
             cols = ", ".join(f"cast({_ident(c)} as {t}) as {_ident(c)}" for c, t in columns)
             con.execute(f"create table marts.{_ident(table)} as select {cols} from read_parquet({files}, "
                         "hive_partitioning = true, union_by_name = true) order by snapshot_date")
-        # The views over the lake show this file's snapshots only: a build writes the lake before it
-        # publishes, and a reader of this file must not see the next snapshot's rows before its marts.
+        # The views over the lake (and the raw tables copied from them) show this file's snapshots
+        # only: a build writes the lake before it publishes (and a failed one never publishes), so a
+        # reader of this file must not see a later snapshot's rows before its marts.
         in_file = " union ".join(f"select snapshot_date from marts.{_ident(t)}" for t in marts
                                  if t not in LAKE_VIEW_MARTS) or "select null::date as snapshot_date"
         published = ", ".join(f"date '{d}'" for (d,) in con.execute(
@@ -141,10 +142,8 @@ def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]
                             f"hive_partitioning = true, union_by_name = true) {only_published}")
         con.execute("create schema raw")
         for name, sql in raw_views:
-            if name not in MATERIALISED_RAW:
-                select = sql.split(" AS ", 1)[1].rstrip().rstrip(";")
-                sql = f"create view raw.{_ident(name)} as select * from ({select}) {only_published}"
-            con.execute(sql)
+            select = sql.split(" AS ", 1)[1].rstrip().rstrip(";")
+            con.execute(f"create view raw.{_ident(name)} as select * from ({select}) {only_published}")
             if name in MATERIALISED_RAW:
                 con.execute(f"create table raw.{_ident('_' + name)} as select * from raw.{_ident(name)}")
                 con.execute(f"drop view raw.{_ident(name)}")

@@ -8,6 +8,7 @@ failed and changed nothing) and no personal value was found where it must not be
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,25 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "ingest"))  # ingest_helpers: deliveries in tmp dirs
 
+from fault_world import BIN, SNAPSHOTS, zwfw_run  # noqa: E402
 from ingest_helpers import Delivery  # noqa: E402
 
 _TRIED: list[Fault] = []
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory):
+    """The small sample world (scale 0.05): four weekly deliveries, the first published."""
+    from warehouse_helpers import run_env
+
+    root = tmp_path_factory.mktemp("faults-world")
+    raw = root / "raw"
+    for i, snapshot in enumerate(SNAPSHOTS):
+        subprocess.run([str(BIN / "zwfw"), "generate", "--world", "sample", "--out", str(raw), "--scale", "0.05",
+                        "--snapshot", snapshot, *(["--delta-days", "7"] if i else [])], check=True, capture_output=True)
+    base = root / "base" / "zwfw.duckdb"
+    subprocess.run(zwfw_run(base, raw, SNAPSHOTS[0]), env=run_env(base, raw), check=True, capture_output=True)
+    return {"raw": raw, "base": base, "snapshots": SNAPSHOTS}
 
 
 @pytest.fixture

@@ -13,35 +13,25 @@ import time
 from pathlib import Path
 
 import pytest
+from fault_world import SNAPSHOTS
+from fault_world import zwfw_run as _zwfw
 from warehouse_helpers import copy_published, digest, lake_digest, query, run_env
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e]
-BIN = Path(sys.executable).parent
 PAUSED_RUN = Path(__file__).with_name("paused_run.py")
-BACKFILL, WEEK = "2020-12-18", "2020-12-25"
+WEEK = SNAPSHOTS[1]
 METRICS = "select * from marts.fct_metrics order by all"
 PARTITION_FILES = {"part-0.parquet", "rejects.parquet", "load_files.parquet"}  # a source's
 MART_FILES = {"part-0.parquet"}  # a published mart's, written before the file is assembled
 
 
-def _zwfw(published: Path, raw: Path, snapshot: str, prefix: list[str] | None = None) -> list[str]:
-    return [*(prefix or [str(BIN / "zwfw")]), "run", "--raw-dir", str(raw), "--snapshot", snapshot,
-            "--warehouse", str(published)]
-
-
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    """The small sample world: a backfill published, and what a clean weekly run then publishes."""
-    root = tmp_path_factory.mktemp("kills")
-    raw = root / "raw"
-    for args in (["--snapshot", BACKFILL], ["--snapshot", WEEK, "--delta-days", "7"]):
-        subprocess.run([str(BIN / "zwfw"), "generate", "--world", "sample", "--out", str(raw), "--scale", "0.05",
-                        *args], check=True, capture_output=True)
-    base = root / "base" / "zwfw.duckdb"
-    subprocess.run(_zwfw(base, raw, BACKFILL), env=run_env(base, raw), check=True, capture_output=True)
-    clean = copy_published(base, root / "clean")
-    subprocess.run(_zwfw(clean, raw, WEEK), env=run_env(clean, raw), check=True, capture_output=True)
-    return {"raw": raw, "base": base, "clean_metrics": query(clean, METRICS)}
+def world(small_world, tmp_path_factory):
+    """What a clean weekly run publishes after the small world's backfill."""
+    clean = copy_published(small_world["base"], tmp_path_factory.mktemp("clean"))
+    subprocess.run(_zwfw(clean, small_world["raw"], WEEK), env=run_env(clean, small_world["raw"]), check=True,
+                   capture_output=True)
+    return {**small_world, "clean_metrics": query(clean, METRICS)}
 
 
 def _hidden(path: str) -> bool:
