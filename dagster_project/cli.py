@@ -294,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from dagster_project import config
+
+    config.private_files()
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -37,6 +37,14 @@ DEFAULT_INGEST_MEMORY_LIMIT = "6GB"
 # Files are validated in groups of about this many MiB on disk: a group of Parquet parts of a
 # full province's cases (~2 GB in memory per 256 MiB) stays inside the memory limit above.
 DEFAULT_INGEST_CHUNK_MB = 256
+# Everything the pipeline writes (lake, warehouse, logs, reports, worklists) is unreadable by
+# other users: it holds pseudonyms, and a pseudonym with a leaked key is an identity.
+PRIVATE_UMASK = 0o027
+
+
+def private_files() -> None:
+    """Create files without world permissions from here on, in this process and its children."""
+    os.umask(PRIVATE_UMASK)
 
 # Only for development and the sample data: real deployments set ZWFW_PII_KEY.
 DEV_PII_KEY = "zwfw-development-key-not-secret"

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from dagster_project import config
 from dagster_project.assets.dbt import dbt_project, zwfw_dbt_models
 from dagster_project.assets.ingestion import ingestion_assets
 from dagster_project.assets.publication import published_warehouse
@@ -19,6 +20,7 @@ from dagster_project.resources import WarehouseResource
 # The dbt beside this interpreter, so a venv works without being activated.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
+config.private_files()  # the code location's processes (UI-launched runs, the schedule) write privately
 defs = dg.Definitions(
     assets=[*ingestion_assets, zwfw_dbt_models, published_warehouse, bulletin_report, unit_worklists],
     asset_checks=[gx_reconciliation_checks],
