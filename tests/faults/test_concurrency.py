@@ -48,3 +48,28 @@ def test_four_readers_while_three_builds_publish(fault, small_world, tmp_path):
     allowed = {tuple(snapshots[: i + 1]) for i in range(len(snapshots))}
     assert set(seen) <= allowed and len(seen) >= 3, seen  # each reader saw publications come and go
     assert all(r["queries"] > 0 for r in results)
+
+
+def test_two_builds_started_at_once(fault, small_world, tmp_path):
+    fault.tried("two builds started at once", "one runs; the other exits at once naming it")
+    published = copy_published(small_world["base"], tmp_path / "wh")
+    snapshot = small_world["snapshots"][1]
+    env = run_env(published, small_world["raw"])
+    first = subprocess.Popen(zwfw_run(published, small_world["raw"], snapshot), env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = published.with_name(published.name + ".lock")
+    deadline = time.monotonic() + 120
+    while not (lock.exists() and lock.stat().st_size > 0):  # the first build holds the lock
+        assert first.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    started = time.monotonic()
+    second = subprocess.run(zwfw_run(published, small_world["raw"], snapshot), env=env, capture_output=True,
+                            text=True)
+    refused_in = time.monotonic() - started
+    out, err = first.communicate(timeout=1800)
+    fault.observed = (f"second exited {second.returncode} in {refused_in:.1f} s: "
+                      f"{second.stderr.strip().splitlines()[-1] if second.stderr.strip() else ''}; first exited {first.returncode}")
+    assert second.returncode == 2, second.stdout + second.stderr
+    assert f"is running (pid {first.pid}" in second.stderr and "started" in second.stderr
+    assert refused_in < 30
+    assert first.returncode == 0, out[-2000:] + err[-2000:]
