@@ -109,6 +109,12 @@ def fresh_scratch(build: Path) -> None:
     build.parent.mkdir(parents=True, exist_ok=True)
 
 
+def _lake_snapshots(lake: Path, marts) -> list[str]:
+    """The snapshots the lake holds of any of `marts`: what a file assembled now publishes."""
+    return sorted({p.name.removeprefix("snapshot_date=") for table in marts
+                   for p in (Path(lake) / lake_layout.MARTS / table).glob("snapshot_date=*")})
+
+
 def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]],
              raw_views: list[tuple[str, str]]) -> Path:
     """Write `<published>.next` from the lake; the published file itself is not touched."""
@@ -117,37 +123,25 @@ def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(nxt))
     try:
-        con.execute("create schema marts")
-        for table, columns in marts.items():
-            if table in LAKE_VIEW_MARTS:
-                continue
-            files = _sql_str(lake_layout.data_glob(Path(lake) / lake_layout.MARTS, table))
-            cols = ", ".join(f"cast({_ident(c)} as {t}) as {_ident(c)}" for c, t in columns)
-            con.execute(f"create table marts.{_ident(table)} as select {cols} from read_parquet({files}, "
-                        "hive_partitioning = true, union_by_name = true) order by snapshot_date")
         # The views over the lake (and the raw tables copied from them) show this file's snapshots
         # only: a build writes the lake before it publishes (and a failed one never publishes), so a
         # reader of this file must not see a later snapshot's rows before its marts.
-        in_file = " union ".join(f"select snapshot_date from marts.{_ident(t)}" for t in marts
-                                 if t not in LAKE_VIEW_MARTS) or "select null::date as snapshot_date"
-        published = ", ".join(f"date '{d}'" for (d,) in con.execute(
-            f"select distinct snapshot_date::varchar from ({in_file}) where snapshot_date is not null "
-            "order by 1").fetchall()) or "null"
-        only_published = f"where snapshot_date in ({published})"
+        only_published = "where snapshot_date in ({})".format(
+            ", ".join(f"date '{d}'" for d in _lake_snapshots(lake, marts)) or "null")
+        con.execute("create schema marts")
         for table, columns in marts.items():
+            files = _sql_str(lake_layout.data_glob(Path(lake) / lake_layout.MARTS, table))
+            cols = ", ".join(f"cast({_ident(c)} as {t}) as {_ident(c)}" for c, t in columns)
+            select = f"select {cols} from read_parquet({files}, hive_partitioning = true, union_by_name = true)"
             if table in LAKE_VIEW_MARTS:
-                files = _sql_str(lake_layout.data_glob(Path(lake) / lake_layout.MARTS, table))
-                cols = ", ".join(f"cast({_ident(c)} as {t}) as {_ident(c)}" for c, t in columns)
-                con.execute(f"create view marts.{_ident(table)} as select {cols} from read_parquet({files}, "
-                            f"hive_partitioning = true, union_by_name = true) {only_published}")
+                con.execute(f"create view marts.{_ident(table)} as {select} {only_published}")
+            else:
+                con.execute(f"create table marts.{_ident(table)} as {select} order by snapshot_date")
         con.execute("create schema raw")
-        for name, sql in raw_views:
+        for name, sql in raw_views:  # the build's views over the lake, cut to the published snapshots
             select = sql.split(" AS ", 1)[1].rstrip().rstrip(";")
-            con.execute(f"create view raw.{_ident(name)} as select * from ({select}) {only_published}")
-            if name in MATERIALISED_RAW:
-                con.execute(f"create table raw.{_ident('_' + name)} as select * from raw.{_ident(name)}")
-                con.execute(f"drop view raw.{_ident(name)}")
-                con.execute(f"alter table raw.{_ident('_' + name)} rename to {_ident(name)}")
+            kind = "table" if name in MATERIALISED_RAW else "view"
+            con.execute(f"create {kind} raw.{_ident(name)} as select * from ({select}) {only_published}")
         con.execute("checkpoint")
     finally:
         con.close()
@@ -171,5 +165,4 @@ def publish(build: Path, published: Path, lake: Path, snapshot: dt.date) -> Publ
         os.close(fd)
     if not config.keep_build():  # published: the scratch (staging, intermediate tables) is not needed again
         fresh_scratch(build)
-    snapshots = {p.name for table in marts for p in (Path(lake) / lake_layout.MARTS / table).glob("snapshot_date=*")}
-    return Published(published, len(marts), len(snapshots), published.stat().st_size)
+    return Published(published, len(marts), len(_lake_snapshots(lake, marts)), published.stat().st_size)

@@ -24,10 +24,6 @@ def _copy_published(weekly_warehouse, tmp_path) -> Path:
     return copy_published(weekly_warehouse["warehouse"], tmp_path / "wh")
 
 
-def _env(published: Path, raw: Path, **extra: str) -> dict[str, str]:
-    return run_env(published, raw, **extra)
-
-
 def test_a_job_launched_through_dagster_publishes_while_an_analyst_reads(weekly_warehouse, tmp_path):
     published = _copy_published(weekly_warehouse, tmp_path)
     analyst = duckdb.connect(str(published), read_only=True)  # held open for the whole run
@@ -36,7 +32,7 @@ def test_a_job_launched_through_dagster_publishes_while_an_analyst_reads(weekly_
         proc = subprocess.run(
             [str(BIN / "dagster"), "job", "execute", "-m", "dagster_project.definitions", "-j", "weekly_snapshot",
              "--tags", json.dumps({"dagster/partition": "2020-12-25"})],
-            env=_env(published, weekly_warehouse["raw"], ZWFW_KEEP_BUILD="1"), capture_output=True, text=True,
+            env=run_env(published, weekly_warehouse["raw"], ZWFW_KEEP_BUILD="1"), capture_output=True, text=True,
             timeout=1800)
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         assert "RUN_SUCCESS" in proc.stdout + proc.stderr
@@ -71,7 +67,7 @@ def test_a_run_killed_mid_build_leaves_the_published_file_byte_identical(weekly_
     proc = subprocess.Popen(
         [str(BIN / "zwfw"), "run", "--raw-dir", str(weekly_warehouse["raw"]), "--snapshot", "2020-12-25",
          "--warehouse", str(published)],
-        env=_env(published, weekly_warehouse["raw"]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=run_env(published, weekly_warehouse["raw"]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     try:
         deadline = time.monotonic() + 900

@@ -34,7 +34,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dagster_project.ingest import pii
@@ -252,8 +251,6 @@ def _read_csv(con, d: Delivered, protection: Protection, out: Path, result: Read
     def with_ordinal():
         offset = 0
         for batch in reader:
-            if not result.has_newlines:
-                result.has_newlines = any(pc.max(pc.count_substring(col, "\n")).as_py() for col in batch.columns)
             ords = pa.array(np.arange(offset, offset + batch.num_rows, dtype=np.int64))
             offset += batch.num_rows
             yield pa.RecordBatch.from_arrays([ords, *batch.columns], schema=out_schema)
@@ -262,6 +259,8 @@ def _read_csv(con, d: Delivered, protection: Protection, out: Path, result: Read
     # Newlines inside values are counted before personal values are replaced by their pseudonyms.
     newline_counts = " + ".join(f"(length({c}) - length(replace({c}, chr(10), '')))" for c in names)
     _copy_protected(con, header, protection, f"{fno_column}, _ord, {newline_counts} AS _nl", "delivered", out)
+    result.has_newlines = con.execute("SELECT coalesce(max(_nl), 0) > 0 FROM read_parquet(?)",
+                                      [str(out)]).fetchall()[0][0]
     result.header = header
     result.parquet = out
 

@@ -4,7 +4,6 @@ lost (read = loaded + rejected)."""
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from pathlib import Path
@@ -13,7 +12,8 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from ingest_helpers import CASES_HEADER, DEPARTMENTS, DEPARTMENTS_HEADER, SNAPSHOT, case_row, csv_text
+from ingest_helpers import CASES_HEADER, DEPARTMENTS, DEPARTMENTS_HEADER, case_row, csv_text
+from warehouse_helpers import lake_digest
 
 from dagster_project.ingest.encoding import CHUNK_BYTES
 from dagster_project.ingest.errors import IngestError
@@ -21,21 +21,16 @@ from dagster_project.ingest.errors import IngestError
 pytestmark = pytest.mark.faults
 
 
-def _lake_digest(lake: Path, source: str) -> dict[str, str]:
-    return {str(p.relative_to(lake)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((lake / source).rglob("*")) if p.is_file()}
-
-
 def refused(fault, d, source: str, file: Path, says: str) -> IngestError:
     """The load of `source` fails naming `file` (absolute path first), and the lake is unchanged."""
-    before = _lake_digest(d.lake, source)
+    before = lake_digest(d.lake / source)
     with pytest.raises(IngestError) as exc:
         d.ingest(source)
     message = str(exc.value)
     fault.observed = f"refused: {message.removeprefix(str(file.absolute()) + ': ')}"
     assert message.startswith(str(file.absolute())), message
     assert says in message, message
-    assert _lake_digest(d.lake, source) == before  # nothing of the source changed
+    assert lake_digest(d.lake / source) == before  # nothing of the source changed
     return exc.value
 
 
