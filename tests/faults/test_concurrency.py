@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from fault_world import zwfw_run
-from warehouse_helpers import copy_published, run_env
+from fault_world import dagster_home, dagster_job, zwfw_run
+from warehouse_helpers import copy_published, digest, query, run_env
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e]
 READER_LOOP = Path(__file__).with_name("reader_loop.py")
@@ -50,26 +50,48 @@ def test_four_readers_while_three_builds_publish(fault, small_world, tmp_path):
     assert all(r["queries"] > 0 for r in results)
 
 
-def test_two_builds_started_at_once(fault, small_world, tmp_path):
-    fault.tried("two builds started at once", "one runs; the other exits at once naming it")
+def _launch(how: str, published: Path, raw: Path, snapshot: str) -> list[str]:
+    return zwfw_run(published, raw, snapshot) if how == "zwfw run" else dagster_job(snapshot)
+
+
+@pytest.mark.parametrize("first, second", [("zwfw run", "zwfw run"), ("zwfw run", "a Dagster job"),
+                                           ("a Dagster job", "zwfw run")])
+def test_two_builds_started_at_once(fault, small_world, tmp_path, first, second):
+    fault.tried("two builds started at once" + ("" if first == second == "zwfw run" else f": {first}, then {second}"),
+                "one runs; the other exits at once naming it")
     published = copy_published(small_world["base"], tmp_path / "wh")
+    before = digest(published)
     snapshot = small_world["snapshots"][1]
-    env = run_env(published, small_world["raw"])
-    first = subprocess.Popen(zwfw_run(published, small_world["raw"], snapshot), env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    home = dagster_home(tmp_path / "dagster", snapshot)
+    env = run_env(published, small_world["raw"], DAGSTER_HOME=str(home))
+    log = tmp_path / "first.log"  # a file, not a pipe nobody reads while the second runs
+    with open(log, "w") as sink:
+        running = subprocess.Popen(_launch(first, published, small_world["raw"], snapshot), env=env,
+                                   stdout=sink, stderr=subprocess.STDOUT)
     lock = published.with_name(published.name + ".lock")
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while not (lock.exists() and lock.stat().st_size > 0):  # the first build holds the lock
-        assert first.poll() is None and time.monotonic() < deadline
+        assert running.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     started = time.monotonic()
-    second = subprocess.run(zwfw_run(published, small_world["raw"], snapshot), env=env, capture_output=True,
-                            text=True)
+    refused = subprocess.run(_launch(second, published, small_world["raw"], snapshot), env=env,
+                             capture_output=True, text=True)
     refused_in = time.monotonic() - started
-    out, err = first.communicate(timeout=1800)
-    fault.observed = (f"second exited {second.returncode} in {refused_in:.1f} s: "
-                      f"{second.stderr.strip().splitlines()[-1] if second.stderr.strip() else ''}; first exited {first.returncode}")
-    assert second.returncode == 2, second.stdout + second.stderr
-    assert f"is running (pid {first.pid}" in second.stderr and "started" in second.stderr
-    assert refused_in < 30
-    assert first.returncode == 0, out[-2000:] + err[-2000:]
+    said = refused.stdout + refused.stderr
+    locked = next((line for line in said.splitlines() if "another build of" in line), "")
+    untouched = digest(published) == before  # the first has not published yet; the second did nothing
+    running.wait(timeout=1800)
+    out = log.read_text()
+    fault.observed = (f"the second exited {refused.returncode} in {refused_in:.1f} s: "
+                      f"{locked.strip()[:120]}; the first exited {running.returncode}")
+    assert refused.returncode != 0, said[-3000:]
+    if second == "zwfw run":
+        assert refused.returncode == 2 and refused_in < 30, said[-3000:]
+    else:  # a Dagster job fails at its first step, having materialized nothing
+        assert "RUN_FAILURE" in said and "STEP_SUCCESS" not in said and refused_in < 120, said[-3000:]
+    assert f"is running (pid {running.pid} " in locked and "started" in locked, said[-3000:]
+    assert f"launched by {'zwfw run' if first == 'zwfw run' else 'dagster'}" in locked, locked
+    assert untouched
+    assert running.returncode == 0, out[-3000:]
+    assert digest(published) != before and query(published, "select max(snapshot_date)::varchar from "
+                                                             "marts.fct_metrics") == [(snapshot,)]

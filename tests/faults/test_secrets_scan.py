@@ -1,7 +1,8 @@
-"""Secrets and personal data after a real run (a secret key, not the development one): the key
-is in no file the run wrote (logs, Dagster's event log, dbt's logs and run_results.json, the lake,
-the warehouse), no plaintext ID number, name, phone or comment is in any of them either, as
-bytes or as decoded Parquet/DuckDB values, and none of them is readable by other users."""
+"""Secrets and personal data after real runs with a secret key (not the development one): a
+`zwfw run`, then the next week as a Dagster job (how the UI and the schedule run it). The key is
+in no file they wrote (their console output, Dagster's event and compute logs, dbt's logs and
+run_results.json, the lake, the warehouse); no plaintext ID number, name, phone or comment is
+in any of them either, as bytes or as decoded Parquet/DuckDB values; none is world-readable."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.csv as pacsv
 import pytest
-from fault_world import SNAPSHOTS, zwfw_run
+from fault_world import SNAPSHOTS, dagster_home, dagster_job, zwfw_run
 from warehouse_helpers import run_env
 
 from dagster_project import config
@@ -51,12 +52,11 @@ def _decoded(path: Path) -> bytes:
 
 
 def test_no_key_and_no_personal_data_in_any_file_written(fault, small_world, tmp_path):
-    fault.tried("the key and personal data in files written", "0 hits in any byte; no world-readable file")
+    fault.tried("the key and personal data in files written (CLI and Dagster runs)", "0 hits in any byte; no world-readable file")
     root = tmp_path / "run"
     published, temp, home = root / "wh" / "zwfw.duckdb", root / "tmp", root / "dagster"
     temp.mkdir(parents=True)
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    dagster_home(home, SNAPSHOTS[1])
     env = run_env(published, small_world["raw"], ZWFW_PII_KEY=SECRET_KEY, TMPDIR=str(temp), DAGSTER_HOME=str(home))
     env.pop("ZWFW_DEVELOPMENT_KEY", None)
     dbt_outputs = [config.DBT_PROJECT_DIR / "target" / "run_results.json", config.DBT_PROJECT_DIR / "logs" / "dbt.log"]
@@ -65,6 +65,13 @@ def test_no_key_and_no_personal_data_in_any_file_written(fault, small_world, tmp
                          text=True)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "development key" not in run.stdout + run.stderr
+    # The next week as the Dagster UI or the schedule runs it: the same instance, its own event log
+    job = subprocess.run(dagster_job(SNAPSHOTS[1]), env=env, capture_output=True, text=True)
+    assert job.returncode == 0 and "RUN_SUCCESS" in job.stdout + job.stderr, job.stdout[-2000:] + job.stderr[-2000:]
+    for name, out in (("zwfw-run", run), ("dagster-job", job)):  # what a terminal or a scheduler log shows
+        console = root / f"{name}.console.log"
+        console.write_text(out.stdout + out.stderr)
+        console.chmod(0o640)  # the test's own file: its mode is not the pipeline's to answer for
 
     written = [p for p in root.rglob("*") if p.is_file() and p != home / "dagster.yaml"]  # not the test's own
     written += [p for p in dbt_outputs if p.exists() and p.stat().st_mtime_ns != started[p]]
