@@ -169,7 +169,7 @@ def run(mutant: Mutant, work: Path) -> tuple[bool, str, float]:
     out = proc.stdout + proc.stderr
     failed = [line for line in out.splitlines() if line.startswith(("FAILED ", "ERROR "))]
     if proc.returncode == 1 and failed:
-        why = re.sub(r"^(FAILED|ERROR) \S+( - )?", "", failed[0]) or "failed"
+        why = re.sub(r"^(FAILED|ERROR) .*?(\]|::\w+)( - |$)", "", failed[0]) or "failed"
         return True, why, seconds
     if proc.returncode == 0:
         return False, "the test passed on the broken build", seconds
