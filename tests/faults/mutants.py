@@ -162,7 +162,7 @@ def run(mutant: Mutant, work: Path) -> tuple[bool, str, float]:
     apply(mutant, copy)
     env = {**os.environ, "PYTHONPATH": str(copy), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "COLUMNS": "1000"}
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-x", "-rf",
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-x", "-rfE",
                            "--basetemp", str(work / "pytest"), mutant.test], cwd=copy, env=env,
                           capture_output=True, text=True, timeout=3600)
     seconds = time.monotonic() - started

@@ -1,7 +1,7 @@
 """`zwfw` with a pause at one stage, for the kill tests: python paused_run.py STAGE MARKER ARGS...
 
 At STAGE the run touches MARKER and sleeps, so that the test can SIGKILL it exactly there.
-Stages: `dbt` (no pause), `ingest` (the cases file read, its partition half written), `checks` (the GX
+Stages: `dbt` (no pause), `ingest` (the cases partition half written: its rows and rejects, not yet its load counts), `checks` (the GX
 reconciliation running), `publish` (`<file>.next` assembled, not yet renamed). Mid-dbt needs no
 pause: the test watches the scratch database grow.
 """
@@ -32,7 +32,9 @@ def main() -> None:
     if stage == "ingest":
         from dagster_project.ingest import load
 
-        load._check_rows = _pause_then(load._check_rows, marker, when=lambda con, source: source.name == "cases")
+        # the last file of the cases partition about to be written: its rows and rejects are there
+        load._copy = _pause_then(load._copy, marker, when=lambda con, select, path: (
+            Path(path).name == "load_files.parquet" and Path(path).parent.parent.name == "cases"))
     elif stage == "checks":
         from dagster_project.quality import checks
 

@@ -86,7 +86,8 @@ def test_a_run_killed_at_each_stage(fault, world, tmp_path, stage, where):
     rerun = subprocess.run(_zwfw(published, world["raw"], WEEK), env=run_env(published, world["raw"]),
                            capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]
-    assert not [p for p in lake_digest(lake) if _hidden(p)], "the killed run's half-written partition is left"
+    left = [str(p.relative_to(lake)) for p in lake.rglob("*") if _hidden(str(p.relative_to(lake)))]
+    assert not left, f"the killed run's half-written partition is left: {left}"  # files and folders alike
     metrics = query(published, METRICS)
     rows = len(metrics)
     fault.lost_rows = abs(len(world["clean_metrics"]) - rows)
