@@ -38,6 +38,10 @@ def _hidden(path: str) -> bool:
     return any(part.startswith(".") for part in Path(path).parts)
 
 
+def _grown(path: Path, size: int) -> bool:
+    return path.exists() and path.stat().st_size > size
+
+
 def _wait(proc, ready, what: str, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
@@ -60,12 +64,15 @@ def test_a_run_killed_at_each_stage(fault, world, tmp_path, stage, where):
     marker = tmp_path / "paused"
     prefix = [sys.executable, str(PAUSED_RUN), stage, str(marker)]
     build = published.with_name(published.name + ".build")
+    wal, written = published.with_name(published.name + ".wal"), lambda: published.stat()[6:9:2]  # size, mtime
+    written_before = written()
     proc = subprocess.Popen(_zwfw(published, world["raw"], WEEK, prefix=prefix),
                             env=run_env(published, world["raw"]), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        if stage == "dbt":
-            _wait(proc, lambda: build.exists() and build.stat().st_size > 1_000_000, "dbt wrote the scratch")
+        if stage == "dbt":  # wherever dbt writes: the scratch, or (a broken build) the published file
+            _wait(proc, lambda: _grown(build, 1_000_000) or _grown(wal, 0) or written() != written_before,
+                  "dbt writing")
             time.sleep(1)
         else:
             _wait(proc, marker.exists, f"the pause at {stage}")
@@ -74,6 +81,7 @@ def test_a_run_killed_at_each_stage(fault, world, tmp_path, stage, where):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     assert digest(published) == before
+    assert not wal.exists(), "a write-ahead log beside the published file: its next reader replays it"
     after = {p: d for p, d in lake_digest(lake).items() if not _hidden(p)}  # what readers can see
     changed = {p for p in after if lake_before.get(p) != after[p]}
     partitions = {Path(p).parent for p in changed}
