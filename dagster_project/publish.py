@@ -98,6 +98,40 @@ def _raw_views(build: Path) -> list[tuple[str, str]]:
         con.close()
 
 
+PUBLISHED_SCHEMAS = ("marts", "raw")
+
+
+def _comments(build: Path) -> list[tuple[str, str, str | None, str]]:
+    """(schema, object, column or None, comment) of the build's published objects: dbt's
+    descriptions (persist_docs, and the raw views' from _sources.yml), carried into the file."""
+    con = duckdb.connect(str(build), read_only=True)
+    try:
+        return con.execute(
+            "select schema_name, table_name, null, comment from duckdb_tables() where comment is not null "
+            "union all select schema_name, view_name, null, comment from duckdb_views() "
+            "where not internal and comment is not null "
+            "union all select schema_name, table_name, column_name, comment from duckdb_columns() "
+            "where not internal and comment is not null "
+            "order by all").fetchall()
+    finally:
+        con.close()
+
+
+def _comment_on(con: duckdb.DuckDBPyConnection, comments: list[tuple[str, str, str | None, str]]) -> None:
+    kinds = dict(con.execute("select schema_name || '.' || table_name, 'table' from duckdb_tables() union all "
+                             "select schema_name || '.' || view_name, 'view' from duckdb_views() "
+                             "where not internal").fetchall())
+    for schema, name, column, comment in comments:
+        kind = kinds.get(f"{schema}.{name}")
+        if schema not in PUBLISHED_SCHEMAS or kind is None:
+            continue
+        target = f"{_ident(schema)}.{_ident(name)}"
+        if column is None:
+            con.execute(f"comment on {kind} {target} is {_sql_str(comment)}")
+        else:
+            con.execute(f"comment on column {target}.{_ident(column)} is {_sql_str(comment)}")
+
+
 def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
 
@@ -116,7 +150,7 @@ def _lake_snapshots(lake: Path, marts) -> list[str]:
 
 
 def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]],
-             raw_views: list[tuple[str, str]]) -> Path:
+             raw_views: list[tuple[str, str]], comments: list[tuple[str, str, str | None, str]] = ()) -> Path:
     """Write `<published>.next` from the lake; the published file itself is not touched."""
     nxt = published.with_name(published.name + ".next")
     for stale in (nxt, _wal(nxt)):
@@ -142,6 +176,7 @@ def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]
             select = sql.split(" AS ", 1)[1].rstrip().rstrip(";")
             kind = "table" if name in MATERIALISED_RAW else "view"
             con.execute(f"create {kind} raw.{_ident(name)} as select * from ({select}) {only_published}")
+        _comment_on(con, list(comments))
         con.execute("checkpoint")
     finally:
         con.close()
@@ -155,7 +190,7 @@ def publish(build: Path, published: Path, lake: Path, snapshot: dt.date) -> Publ
     published = Path(published)
     published.parent.mkdir(parents=True, exist_ok=True)
     marts = export_marts(build, lake, snapshot)
-    nxt = assemble(published, lake, marts, _raw_views(build))
+    nxt = assemble(published, lake, marts, _raw_views(build), _comments(build))
     os.chmod(nxt, 0o640)
     os.replace(nxt, published)
     fd = os.open(published.parent, os.O_RDONLY)

@@ -17,6 +17,7 @@ select
     glossary.metric_name,
     published.scopes,
     glossary.value_kind,
+    glossary.unit_of_measure,
     case glossary.value_kind
         when 'percent' then '百分比，保留两位小数（四舍五入）'
         when 'percent_floor' then '百分比，取整数部分（不四舍五入）'
