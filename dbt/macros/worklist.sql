@@ -39,25 +39,32 @@
     {{ return(metrics) }}
 {%- endmacro %}
 
-{#- previous_mart_partition(model_name) -> the lake file of `model_name`'s latest published
-    snapshot before the one being built, or none (first snapshot, or while dbt only parses).
+{#- previous_mart_partitions(model_name, count) -> the lake files of `model_name`'s `count`
+    latest published snapshots before the one being built, newest first, as a list of
+    {snapshot_date, file}; empty for the first snapshot, or while dbt only parses.
     The build's database holds one snapshot; the marts' history is in the lake
-    (dagster_project/lake.py), so a mart that carries something over from last week reads that
-    one partition and nothing else. -#}
-{% macro previous_mart_partition(model_name) -%}
-    {{ return(adapter.dispatch('previous_mart_partition', 'zwfw')(model_name)) }}
+    (dagster_project/lake.py), so a mart that looks back reads those partitions and nothing else. -#}
+{% macro previous_mart_partitions(model_name, count) -%}
+    {{ return(adapter.dispatch('previous_mart_partitions', 'zwfw')(model_name, count)) }}
 {%- endmacro %}
 
-{% macro default__previous_mart_partition(model_name) -%}
-    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+{% macro default__previous_mart_partitions(model_name, count) -%}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {%- set folder = env_var('ZWFW_LAKE') ~ '/marts/' ~ model_name -%}
     {%- set found = run_query(
-        "select max(cast(regexp_extract(file, 'snapshot_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) as date)) "
+        "select distinct cast(regexp_extract(file, 'snapshot_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) as date) as d "
         ~ "from glob('" ~ (folder | replace("'", "''")) ~ "/snapshot_date=*/part-0.parquet') "
-        ~ "where cast(regexp_extract(file, 'snapshot_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) as date) < "
-        ~ snapshot_date()) -%}
-    {%- set previous = found.columns[0].values()[0] -%}
-    {%- if previous is none -%}{{ return(none) }}{%- endif -%}
-    {{ return({'snapshot_date': previous | string,
-               'file': folder ~ '/snapshot_date=' ~ (previous | string) ~ '/part-0.parquet'}) }}
+        ~ "where d < " ~ snapshot_date() ~ " order by d desc limit " ~ count) -%}
+    {%- set partitions = [] -%}
+    {%- for previous in found.columns[0].values() -%}
+        {%- do partitions.append({'snapshot_date': previous | string,
+                                  'file': folder ~ '/snapshot_date=' ~ (previous | string) ~ '/part-0.parquet'}) -%}
+    {%- endfor -%}
+    {{ return(partitions) }}
+{%- endmacro %}
+
+{#- previous_mart_partition(model_name) -> the latest of them ({snapshot_date, file}), or none. -#}
+{% macro previous_mart_partition(model_name) -%}
+    {%- set partitions = previous_mart_partitions(model_name, 1) -%}
+    {{ return(partitions[0] if partitions else none) }}
 {%- endmacro %}
