@@ -184,6 +184,19 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from dagster_project.manifest import ensure_manifest
+    from dagster_project.report.docs_site import DocsError, build_docs, default_docs_dir
+
+    warehouse = Path(args.warehouse).absolute()
+    try:
+        page = build_docs(warehouse, Path(args.out) if args.out else default_docs_dir(warehouse), ensure_manifest())
+    except DocsError as exc:
+        return _fail("docs", [str(exc)])
+    print(f"dbt docs site (open it in a browser; it needs no network): {page}")
+    return 0
+
+
 def _cmd_setup(args: argparse.Namespace) -> int:
     from dagster_project.manifest import ensure_manifest
 
@@ -286,6 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--unit", default=None, metavar="CODE", help="only this unit (default: every unit)")
     w.add_argument("--out", required=True, metavar="DIR", help="folder for <unit>.xlsx and index.html (required)")
     w.set_defaults(func=_cmd_worklist)
+
+    d = _sub(sub, "docs", "build the dbt docs site of a published warehouse: one offline HTML page with the "
+                          "lineage from the raw sources to every mart and every table and column described",
+             "zwfw docs --warehouse warehouse/zwfw.duckdb --out warehouse/docs")
+    d.add_argument("--warehouse", default=str(config.DEFAULT_WAREHOUSE), metavar="FILE",
+                   help="a published warehouse; dbt reads a private copy of it (default: %(default)s)")
+    d.add_argument("--out", default=None, metavar="DIR",
+                   help="folder for index.html (default: <warehouse dir>/report/docs/)")
+    d.set_defaults(func=_cmd_docs)
 
     s = _sub(sub, "setup", "prepare the dbt manifest that Dagster loads (dev.py runs it)", "zwfw setup")
     s.set_defaults(func=_cmd_setup)

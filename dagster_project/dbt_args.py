@@ -27,3 +27,15 @@ def dbt_build_args(snapshot_date: dt.date, select: str | None = None, unit_tests
 def dbt_parse_args() -> list[str]:
     """`dbt parse` needs a snapshot var only to compile; any valid date does."""
     return ["parse", "--vars", json.dumps(dbt_vars(dt.date(2000, 1, 7)))]
+
+
+def dbt_docs_args(snapshot_date: dt.date, target_path: str) -> list[str]:
+    """`dbt docs generate` as one offline page (`--static`: manifest and catalog inlined).
+
+    `--no-compile`: the lineage and descriptions come from the parsed manifest, already in
+    `target_path`; compiling would need the build's intermediate tables, which the published
+    warehouse does not keep. The catalog (types, comments, row counts) is read from the marts
+    and raw views the warehouse publishes.
+    """
+    return ["docs", "generate", "--static", "--no-compile", "--target-path", target_path,
+            "--vars", json.dumps(dbt_vars(snapshot_date), sort_keys=True)]

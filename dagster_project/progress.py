@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 STEP_NAMES = {"zwfw_dbt_models": "dbt", "gx_reconciliation_checks": "checks", "published_warehouse": "publish",
-              "bulletin_report": "bulletin", "unit_worklists": "worklists"}
+              "bulletin_report": "bulletin", "unit_worklists": "worklists", "dbt_docs_site": "docs"}
 
 
 def step_label(step_key: str) -> str:

@@ -52,6 +52,7 @@ class RunSummary:
     failed_steps: list[str] = field(default_factory=list)  # "step: first line of its error"
     bulletin: list[str] = field(default_factory=list)  # the HTML and XLSX the report asset wrote
     worklists: str | None = None  # the index of the units' worklists
+    docs: str | None = None  # the dbt docs site of the published warehouse
     log_file: Path | None = None
     run_id: str = ""
 
@@ -75,6 +76,8 @@ class RunSummary:
                 lines.append(f"  bulletin: {path}")
             if self.worklists:
                 lines.append(f"  worklists (查漏补缺, one XLSX per unit): {self.worklists}")
+            if self.docs:
+                lines.append(f"  dbt docs (lineage, every table and column described): {self.docs}")
         else:
             lines.append(f"  NOT published; {self.warehouse} is unchanged")
         if self.run_id:
@@ -236,7 +239,7 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
 def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path, run_id: str, terminal, dg
              ) -> RunSummary:
     from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
-    from dagster_project.assets.report import BULLETIN_REPORT, UNIT_WORKLISTS
+    from dagster_project.assets.report import BULLETIN_REPORT, DBT_DOCS_SITE, REPORT_ASSETS, UNIT_WORKLISTS
     from dagster_project.definitions import defs
     from dagster_project.jobs import WEEKLY_JOB_NAME
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
@@ -261,6 +264,8 @@ def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path,
                     for k in ("html", "xlsx") if k in m.metadata]
         worklists = [str(m.metadata["index"].value) for m in materializations
                      if m.asset_key == UNIT_WORKLISTS and "index" in m.metadata]
+        docs = [str(m.metadata["index"].value) for m in materializations
+                if m.asset_key == DBT_DOCS_SITE and "index" in m.metadata]
         checks = list(result.get_asset_check_evaluations())
         failed_steps = [f"{e.step_key}: {_error_line(e)}" for e in result.all_events if e.is_step_failure]
 
@@ -271,13 +276,14 @@ def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path,
             published=False,
             seconds=0.0,
             models_built=sum(1 for k in materialized
-                             if k.path[0] != "raw" and k not in (BULLETIN_REPORT, UNIT_WORKLISTS, PUBLISHED_WAREHOUSE)),
+                             if k.path[0] != "raw" and k not in (*REPORT_ASSETS, PUBLISHED_WAREHOUSE)),
             checks_passed=sum(1 for c in checks if c.passed and _check_key(c) in dbt_checks),
             other_checks_passed=sum(1 for c in checks if c.passed and _check_key(c) not in dbt_checks),
             checks_failed=[f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if _blocking_failure(c)],
             failed_steps=failed_steps,
             bulletin=bulletin,
             worklists=worklists[0] if worklists else None,
+            docs=docs[0] if docs else None,
             run_id=run_id,
         )
         summary.sources = _source_counts(lake, snapshot)

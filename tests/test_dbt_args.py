@@ -1,7 +1,7 @@
 import datetime as dt
 import json
 
-from dagster_project.dbt_args import dbt_build_args, dbt_parse_args, dbt_vars
+from dagster_project.dbt_args import dbt_build_args, dbt_parse_args, dbt_vars, dbt_docs_args
 
 
 def test_vars_carry_the_snapshot_as_iso_date():
@@ -27,3 +27,11 @@ def test_parse_args_compile_without_a_real_snapshot():
     args = dbt_parse_args()
     assert args[0] == "parse"
     assert dt.date.fromisoformat(json.loads(args[2])["snapshot_date"])
+
+
+def test_docs_args_write_one_offline_page_without_compiling():
+    args = dbt_docs_args(dt.date(2020, 12, 25), "/tmp/t")
+    assert args[:2] == ["docs", "generate"]
+    assert "--static" in args and "--no-compile" in args  # the published file has no intermediate tables
+    assert args[args.index("--target-path") + 1] == "/tmp/t"
+    assert json.loads(args[args.index("--vars") + 1]) == {"snapshot_date": "2020-12-25"}

@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "dagster_project.quality": {"zwfw_contract", "dagster_project.config", "dagster_project.partitions",
                                 "dagster_project.resources"},
     "dagster_project.publish": {"dagster_project.config", "dagster_project.lake"},
-    "dagster_project.report": {"dagster_project.config"},
+    "dagster_project.report": {"dagster_project.config", "dagster_project.dbt_args"},
     "dagster_project.jobs": {"dagster_project.partitions"},
     "dagster_project.progress": set(),
     "dagster_project.assets": {"zwfw_contract", "dagster_project.config", "dagster_project.dbt_args",

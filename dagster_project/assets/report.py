@@ -68,3 +68,30 @@ def unit_worklists(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         "resolved_records": dg.MetadataValue.int(files.resolved),
         "seconds": dg.MetadataValue.float(round(files.seconds, 2)),
     })
+
+
+DBT_DOCS_SITE = dg.AssetKey(["dbt_docs_site"])
+
+
+@dg.asset(
+    key=DBT_DOCS_SITE,
+    deps=[PUBLISHED_WAREHOUSE],
+    partitions_def=snapshot_partitions,
+    group_name=REPORT_GROUP,
+    kinds={"dbt", "html"},
+    description="For analysts: the dbt docs site of the published warehouse, one offline page "
+                "(<report dir>/docs/index.html) with the lineage from the raw sources to every mart and "
+                "every table and column described.",
+)
+def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    from dagster_project.manifest import ensure_manifest
+    from dagster_project.report.docs_site import build_docs, default_docs_dir
+
+    warehouse.hold_build_lock(context)
+    page = build_docs(warehouse.file, default_docs_dir(warehouse.file), ensure_manifest())
+    context.log.info(f"dbt docs site: {page}")
+    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(page))})
+
+
+# The assets that render what the published warehouse holds (not dbt models).
+REPORT_ASSETS = (BULLETIN_REPORT, UNIT_WORKLISTS, DBT_DOCS_SITE)

@@ -1,0 +1,82 @@
+"""The dbt docs site of a published warehouse: one offline HTML page with the lineage from the
+raw sources to every mart and every description, for analysts (`zwfw docs`, and each `zwfw run`).
+
+dbt reads its catalog through the project's profile, whose target is `<ZWFW_WAREHOUSE>.build`.
+It gets a private copy of the published file under that name in a temporary folder: dbt never
+opens the published file (a build may replace it meanwhile, an analyst may hold it), and the
+copy is deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from dagster_project import config
+from dagster_project.dbt_args import dbt_docs_args
+from dagster_project.report import replace_file
+
+SITE_FILE = "index.html"
+# dbt's page has `<use xlink:href="{{ getIcon(…) }}">` in its AngularJS templates: the browser
+# fetches the text before AngularJS fills it in (a console error, and a request off the page).
+# `ng-attr-` makes AngularJS set the attribute once it is interpolated.
+UNINTERPOLATED = 'xlink:href="{{'
+INTERPOLATED = 'ng-attr-xlink:href="{{'
+
+
+class DocsError(RuntimeError):
+    """The docs site could not be built (no warehouse, dbt failed)."""
+
+
+def default_docs_dir(warehouse: Path) -> Path:
+    """`docs/` beside the bulletins: `<report dir>/docs/index.html`."""
+    return config.report_dir(warehouse) / "docs"
+
+
+def _latest_snapshot(warehouse: Path) -> dt.date:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute("select max(snapshot_date) from marts.fct_metrics").fetchall()[0][0]
+    except duckdb.Error as exc:
+        raise DocsError(f"{warehouse}: no marts.fct_metrics ({exc}); build it with `zwfw run`") from exc
+    finally:
+        con.close()
+    if row is None:
+        raise DocsError(f"{warehouse}: no snapshot published yet")
+    return row
+
+
+def build_docs(warehouse: Path, out: Path, manifest: Path) -> Path:
+    """Write `out/index.html` from the published `warehouse` and the parsed dbt `manifest`."""
+    warehouse = Path(warehouse).resolve()
+    if not warehouse.is_file():
+        raise DocsError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
+    snapshot = _latest_snapshot(warehouse)
+    with tempfile.TemporaryDirectory(prefix="zwfw-docs-") as tmp:
+        scratch = Path(tmp) / warehouse.name
+        shutil.copyfile(warehouse, config.build_path(scratch))
+        target = Path(tmp) / "target"
+        target.mkdir()
+        shutil.copyfile(manifest, target / "manifest.json")
+        env = {**os.environ, config.WAREHOUSE_ENV: str(scratch), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        env.setdefault(config.LAKE_ENV, str(config.lake_path(warehouse)))
+        dbt = Path(sys.executable).with_name("dbt")
+        proc = subprocess.run([str(dbt), *dbt_docs_args(snapshot, str(target)),
+                               "--project-dir", str(config.DBT_PROJECT_DIR),
+                               "--profiles-dir", str(config.DBT_PROJECT_DIR)],
+                              env=env, capture_output=True, text=True)
+        page = target / "static_index.html"
+        if proc.returncode != 0 or not page.exists():
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+            raise DocsError(f"dbt docs generate failed (exit {proc.returncode}):\n{tail}")
+        out.mkdir(parents=True, exist_ok=True)
+        html = page.read_text(encoding="utf-8").replace(UNINTERPOLATED, INTERPOLATED)
+        replace_file(out / SITE_FILE, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+    return out / SITE_FILE
