@@ -197,6 +197,25 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_mf(args: argparse.Namespace) -> int:
+    """MetricFlow's `mf` on the published warehouse: dbt's target `published` attaches it read-only."""
+    import os
+    import subprocess
+
+    from dagster_project import config
+    from dagster_project.manifest import ensure_manifest
+
+    warehouse = Path(args.warehouse).absolute()
+    if not warehouse.is_file():
+        return _fail("mf", [f"{warehouse}: no such file (expected a warehouse built by zwfw run)"])
+    ensure_manifest()  # dbt parse writes target/semantic_manifest.json, which mf reads
+    env = {**os.environ, config.WAREHOUSE_ENV: str(warehouse), "ZWFW_DBT_TARGET": "published",
+           "DBT_PROFILES_DIR": str(config.DBT_PROJECT_DIR), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env.setdefault(config.LAKE_ENV, str(config.lake_path(warehouse)))
+    mf = Path(sys.executable).with_name("mf")
+    return subprocess.run([str(mf), *args.args], cwd=config.DBT_PROJECT_DIR, env=env).returncode
+
+
 def _cmd_setup(args: argparse.Namespace) -> int:
     from dagster_project.manifest import ensure_manifest
 
@@ -308,6 +327,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, metavar="DIR",
                    help="folder for index.html (default: <warehouse dir>/report/docs/)")
     d.set_defaults(func=_cmd_docs)
+
+    m = _sub(sub, "mf", "query the bulletin's metrics with MetricFlow (mf) on the published warehouse, read-only: "
+                        "any metric regrouped by unit, city, department, scope or snapshot, without SQL",
+             "zwfw mf query --metrics t08_ua_coverage --group-by unit__city,metric_time__week")
+    m.add_argument("--warehouse", default=str(config.DEFAULT_WAREHOUSE), metavar="FILE",
+                   help="the published warehouse (default: %(default)s); give it before mf's own arguments")
+    m.add_argument("args", nargs=argparse.REMAINDER, metavar="MF_ARGS",
+                   help="mf's command and options: query, list metrics, list dimensions --metrics M, …")
+    m.set_defaults(func=_cmd_mf)
 
     s = _sub(sub, "setup", "prepare the dbt manifest that Dagster loads (dev.py runs it)", "zwfw setup")
     s.set_defaults(func=_cmd_setup)
