@@ -197,6 +197,15 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sql(args: argparse.Namespace) -> int:
+    from dagster_project.report import sql_shell
+
+    warehouse = Path(args.warehouse).absolute()
+    if not warehouse.is_file():
+        return _fail("sql", [f"{warehouse}: no such file (expected a warehouse built by zwfw run)"])
+    return sql_shell.run(warehouse, args.command)
+
+
 def _cmd_mf(args: argparse.Namespace) -> int:
     """MetricFlow's `mf` on the published warehouse: dbt's target `published` attaches it read-only."""
     import os
@@ -327,6 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, metavar="DIR",
                    help="folder for index.html (default: <warehouse dir>/report/docs/)")
     d.set_defaults(func=_cmd_docs)
+
+    q = _sub(sub, "sql", "a read-only SQL shell on the published warehouse (DuckDB SQL; .tables, .describe T)",
+             "zwfw sql --warehouse warehouse/zwfw.duckdb -c \"select * from marts.dim_metrics limit 5\"")
+    q.add_argument("--warehouse", default=str(config.DEFAULT_WAREHOUSE), metavar="FILE",
+                   help="the published warehouse, opened read-only (default: %(default)s)")
+    q.add_argument("-c", "--command", default=None, metavar="SQL",
+                   help="run this one statement and exit (default: read statements from the terminal or stdin)")
+    q.set_defaults(func=_cmd_sql)
 
     m = _sub(sub, "mf", "query the bulletin's metrics with MetricFlow (mf) on the published warehouse, read-only: "
                         "any metric regrouped by unit, city, department, scope or snapshot, without SQL",

@@ -74,3 +74,22 @@ def test_history_compares_each_figure_with_the_previous_snapshot(published):
             or count(*) <> max(units_ranked)
     """).fetchall()
     assert bad_ranks == []
+
+
+def test_the_history_mart_feeds_the_bulletins_sparklines(weekly_warehouse, published):
+    """Each sparkline under 统一受理事项覆盖度 in table 8 lists the unit's two published snapshots
+    exactly as fct_metric_history holds them."""
+    import re
+
+    html = (weekly_warehouse["warehouse"].parent / "report" / "2020-12-25" / "bulletin.html").read_text()
+    history = {(unit, str(day)): value for unit, day, value in published.execute(
+        "select unit_code, snapshot_date, value from marts.fct_metric_history "
+        "where metric_code = 't08_ua_coverage' and scope = 'city_level'").fetchall()}
+    start = html.index('<section class="bulletin-table" id="t08"')
+    table8 = html[start:html.index('<table class="data" data-scope="direct_county"', start)]  # its first part
+    checked = 0
+    for unit, spark in re.findall(r'<tr data-unit="(\w+)">.*?<svg class="spark".*?<title>(.*?)</title>', table8, re.S):
+        expected = "；".join(f"12月{d}日 {history[(unit, f'2020-12-{d}')] * 100:.2f}%" for d in (18, 25))
+        assert spark == expected, unit
+        checked += 1
+    assert checked >= 17  # every city of the first part (and 合计)

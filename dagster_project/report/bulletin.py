@@ -17,4 +17,5 @@ def build_bulletin(data: MartData, issued: dt.date | None = None) -> Bulletin:
     """`issued` is the date printed in the title block (default: the snapshot date)."""
     tables = build_tables(data)
     return Bulletin(snapshot=data.snapshot, previous=data.previous, issued=issued or data.snapshot,
-                    tables=tables, work_points=work_points(tables), appendix=build_appendix(data))
+                    tables=tables, trend_snapshots=data.trend_snapshots, work_points=work_points(tables),
+                    appendix=build_appendix(data))

@@ -108,3 +108,28 @@ def bar_chart(block: Block, chart: Chart, caption: str) -> str:
                    f'目标 {_pct(float(target.at_least))}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 56, 14, 2
+
+
+def sparkline(values: list[float | None], labels: list[str]) -> str:
+    """A ratio's last snapshots as a small line (0 % at the bottom, 100 % at the top, so a
+    slope is a real change), the latest as a dot; the title lists each snapshot's figure.
+    Empty when fewer than two snapshots have a figure."""
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    top = max(1.0, max(v for _, v in points))
+    step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(values) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return (SPARK_PAD + i * step, SPARK_HEIGHT - SPARK_PAD - (SPARK_HEIGHT - 2 * SPARK_PAD) * max(v, 0.0) / top)
+
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in points))
+    last_x, last_y = xy(*points[-1])
+    title = "；".join(f"{label} {'-' if v is None else f'{v * 100:.2f}%'}" for label, v in zip(labels, values))
+    return (f'<svg class="spark" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" viewBox="0 0 {SPARK_WIDTH} '
+            f'{SPARK_HEIGHT}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+            f'<polyline points="{path}" fill="none" stroke="currentColor" stroke-width="1"/>'
+            f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="1.6" fill="currentColor"/></svg>')

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from dagster_project.report.charts import bar_chart
+from dagster_project.report.charts import bar_chart, sparkline
 from dagster_project.report.layout import (
     COUNT, DELTA_UNITS, DISTRIBUTE_TO, ISSUER, ISSUER_OFFICE, REPORT_HEADING, SEND_TO, SERIES, TITLE,
     HeaderCell, header_cells,
@@ -68,8 +68,14 @@ def _targets(table: Table) -> list[str]:
     return [c.target.label for c in table.spec.columns if c.target]
 
 
+def spark(cell: Cell, labels: list[str]) -> Markup:
+    """The sparkline under a named ratio (layout.TRENDS); nothing for other cells."""
+    return Markup(sparkline(cell.trend, labels)) if cell.trend else Markup("")
+
+
 def render_html(bulletin: Bulletin) -> str:
     previous_label = cn_date(bulletin.previous) if bulletin.previous else ""
+    trend_labels = [f"{d.month}月{d.day}日" for d in bulletin.trend_snapshots]
     template = _env.get_template("bulletin.html.j2")
     return template.render(
         b=bulletin,
@@ -81,5 +87,6 @@ def render_html(bulletin: Bulletin) -> str:
         appendix=appendix_titles(),
         header_rows=header_rows, charts=_charts, targets=_targets,
         change=lambda cell: change_mark(cell, previous_label),
+        spark=lambda cell: spark(cell, trend_labels),
         COUNT=COUNT,
     )

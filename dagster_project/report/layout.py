@@ -380,3 +380,30 @@ class Delta:
 
 DELTA_UNITS = {PERCENT: Delta(100, 2, "个百分点", "百分点"), PERCENT_FLOOR: Delta(100, 2, "个百分点", "百分点"),
                PER_HEAD: Delta(1, 3, "件", "件")}
+
+
+# The ratios the work points name (workpoints.py), each with a sparkline of its last snapshots
+# under every unit's figure: (table, column field) → (metric code in fct_metric_history, scope;
+# None = the block's own scope).
+TREND_SNAPSHOTS = 8
+TRENDS: dict[tuple[int, str], tuple[str, str | None]] = {
+    (1, "zero_visit_share"): ("t01_zero_visit_share", None),
+    (1, "instant_share_license"): ("t01_instant_share_license", None),
+    (1, "time_compression_license"): ("t01_time_compression_license", None),
+    (2, "level_process_complete"): ("t02_process_complete", "city_level"),
+    (2, "counties_process_complete"): ("t02_process_complete", "city_counties"),
+    (3, "process_complete"): ("t03_process_complete", None),
+    (4, "type_completion"): ("t04_type_completion", None),
+    (7, "seal_coverage"): ("t07_seal_coverage", None),
+    (8, "ua_coverage"): ("t08_ua_coverage", None),
+    (9, "ua_coverage"): ("t09_ua_coverage", None),
+    (14, "item_coverage"): ("t14_item_coverage", None),
+    (14, "rectify_on_time"): ("t14_rectify_on_time", None),
+    (15, "item_coverage"): ("t15_item_coverage", None),
+    (15, "rectify_on_time"): ("t15_rectify_on_time", None),
+    (16, "consult_on_time"): ("t16_consult_on_time", None),
+    (16, "complaint_on_time"): ("t16_complaint_on_time", None),
+    (17, "consult_on_time"): ("t17_consult_on_time", None),
+    (17, "complaint_on_time"): ("t17_complaint_on_time", None),
+}
+HISTORY_MART = "fct_metric_history"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.report.layout import APPENDIX_MARTS, MARTS
+from dagster_project.report.layout import APPENDIX_MARTS, HISTORY_MART, MARTS, TREND_SNAPSHOTS
 
 METRICS = "fct_metrics"
 
@@ -29,12 +29,30 @@ class MartData:
     previous: dt.date | None
     rows: dict[str, list[Row]] = field(default_factory=dict)
     previous_rows: dict[str, list[Row]] = field(default_factory=dict)
+    # (metric_code, scope, unit_code) → the values of the last TREND_SNAPSHOTS snapshots up to
+    # this one, oldest first (None where the unit had no figure); empty without fct_metric_history.
+    trends: dict[tuple[str, str, str], list[float | None]] = field(default_factory=dict)
+    trend_snapshots: list[dt.date] = field(default_factory=list)
 
     def current(self, mart: str) -> list[Row]:
         return self.rows.get(mart, [])
 
     def before(self, mart: str) -> list[Row]:
         return self.previous_rows.get(mart, [])
+
+    def trend(self, metric_code: str, scope: str, unit_code: str) -> list[float | None] | None:
+        return self.trends.get((metric_code, scope, unit_code))
+
+
+def _trends(con: duckdb.DuckDBPyConnection, snapshots: list[dt.date]) -> dict[tuple[str, str, str], list]:
+    rows = con.execute(
+        f"select metric_code, scope, unit_code, snapshot_date, value from marts.{HISTORY_MART} "
+        f"where snapshot_date in ({', '.join('?' for _ in snapshots)})", snapshots).fetchall()
+    index = {d: i for i, d in enumerate(snapshots)}
+    out: dict[tuple[str, str, str], list] = {}
+    for metric, scope, unit, day, value in rows:
+        out.setdefault((metric, scope, unit), [None] * len(snapshots))[index[day]] = value
+    return out
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, mart: str, snapshot: dt.date) -> list[Row]:
@@ -69,6 +87,9 @@ def read_marts(warehouse: Path, snapshot: dt.date | None = None) -> MartData:
             data.rows[mart] = _fetch(con, mart, snapshot)
             if data.previous is not None:
                 data.previous_rows[mart] = _fetch(con, mart, data.previous)
+        if HISTORY_MART in present:
+            data.trend_snapshots = [s for s in snapshots if s <= snapshot][-TREND_SNAPSHOTS:]
+            data.trends = _trends(con, data.trend_snapshots)
     finally:
         con.close()
     return data

@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from dagster_project.report.layout import (
-    APPENDIX_TABLES, COUNT, PER_HEAD, PERCENT, PERCENT_FLOOR, RATIO_KINDS, TABLES, TEXT, Column, Part, TableSpec,
-    Target,
+    APPENDIX_TABLES, COUNT, PER_HEAD, PERCENT, PERCENT_FLOOR, RATIO_KINDS, TABLES, TEXT, TRENDS, Column, Part,
+    TableSpec, Target,
 )
 from dagster_project.report.marts import MartData, Row
 
@@ -31,6 +31,7 @@ class Cell:
     value: float | None = None    # unrounded (ratios: the fraction, 0.9212 not 92.12)
     change: float | None = None   # value minus the previous snapshot's value, in the value's units
     missed: Target | None = None  # the bulletin's target this unit is below
+    trend: list[float | None] | None = None  # the last snapshots' values, oldest first (named ratios)
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Bulletin:
     previous: dt.date | None
     issued: dt.date
     tables: list[Table]
+    trend_snapshots: list[dt.date] = field(default_factory=list)  # the sparklines' snapshots, oldest first
     work_points: list[str] = field(default_factory=list)
     appendix: list[Table] = field(default_factory=list)  # after the 18 tables (data quality)
 
@@ -148,6 +150,14 @@ def _note_fields(spec: TableSpec, rows: list[Row], snapshot: dt.date) -> dict[st
     return {"year": str(snapshot.year), "target_each": each}
 
 
+def _with_trend(cell: Cell, spec: TableSpec, row: Row, data: MartData) -> Cell:
+    named = TRENDS.get((spec.no, cell.column.field))
+    if named is not None:
+        metric, scope = named
+        cell.trend = data.trend(metric, scope or str(row["scope"]), str(row["unit_code"]))
+    return cell
+
+
 def build_table(spec: TableSpec, data: MartData) -> Table:
     rows, before = data.current(spec.mart), data.before(spec.mart)
     previous = {(r["scope"], r["unit_code"]): r for r in before}
@@ -160,7 +170,8 @@ def build_table(spec: TableSpec, data: MartData) -> Table:
                 unit_code=str(r["unit_code"]),
                 unit_name=str(r[spec.unit_column] or ""),
                 is_total=bool(r.get("is_total")),
-                cells=[_cell(c, r, previous.get((r["scope"], r["unit_code"]))) for c in spec.columns],
+                cells=[_with_trend(_cell(c, r, previous.get((r["scope"], r["unit_code"]))), spec, r, data)
+                       for c in spec.columns],
             )
             for r in mine
         ]

@@ -129,3 +129,31 @@ def test_chart_sorts_units_high_to_low_and_marks_the_total(bulletin):
     assert svg.count('class="bar-unit"') == 2
     assert 'class="target-line"' in svg and "目标 20%" in svg
     assert "<script>" not in svg
+
+
+def test_html_draws_a_sparkline_from_the_history_under_the_named_ratios():
+    """The trend of 主动评价覆盖事项率 (a ratio work point five names) under each unit's figure, one
+    point per snapshot with a figure; none under a ratio no work point names, none from one point."""
+    import datetime as dt
+
+    from .synthetic import SNAPSHOT
+
+    days = [SNAPSHOT - dt.timedelta(days=7 * k) for k in (3, 2, 1, 0)]
+    current = {"fct_t14_evaluations": [t14("甲厅", "D1", 1, ratio(5, 10, "50.00%"), ratio(1, 1, "100.00%")),
+                                       t14("乙厅", "D2", 2, ratio(1, 10, "10.00%"), ratio(1, 1, "100.00%"))]}
+    history = data(current)
+    history.trend_snapshots = days
+    history.trends = {("t14_item_coverage", "province_dept", "D1"): [0.2, None, 0.4, 0.5],
+                      ("t14_item_coverage", "province_dept", "D2"): [None, None, None, 0.1],
+                      ("t14_active_eval_rate", "province_dept", "D1"): [0.1, 0.2, 0.3, 0.5]}
+    page = render_html(build_bulletin(history))
+    d1 = re.search(r'<tr data-unit="D1">(.*?)</tr>', page, re.S).group(1)
+    sparks = re.findall(r'<svg class="spark".*?</svg>', d1, re.S)
+    assert len(sparks) == 1  # item_coverage only: active_eval_rate is named by no work point
+    points = re.search(r'points="([^"]+)"', sparks[0]).group(1).split()
+    assert len(points) == 3  # three snapshots had a figure
+    ys = [float(p.split(",")[1]) for p in points]
+    assert ys[0] > ys[1] > ys[2]  # 20 % → 40 % → 50 %: rising, drawn upwards
+    assert "12月4日 20.00%；12月11日 -；12月18日 40.00%；12月25日 50.00%" in sparks[0]
+    d2 = re.search(r'<tr data-unit="D2">(.*?)</tr>', page, re.S).group(1)
+    assert "spark" not in d2  # one figure is no trend
