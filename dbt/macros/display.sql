@@ -7,7 +7,7 @@
 
 {#- exact_scaled_int(expr) -> HUGEINT expr * 10^10 (exact for up to 10 decimals). -#}
 {% macro exact_scaled_int(expr) -%}
-    cast(cast({{ expr }} as decimal(38, 10)) * 10000000000 as hugeint)
+    cast(cast({{ expr }} as decimal(38, 10)) * 10000000000 as {{ hugeint_type() }})
 {%- endmacro %}
 
 {#- scaled_ratio(numerator, denominator, scale, rounding='half_up') -> HUGEINT
@@ -16,11 +16,12 @@
 {% macro scaled_ratio(numerator, denominator, scale, rounding='half_up') -%}
     {%- set n = exact_scaled_int(numerator) -%}
     {%- set d = exact_scaled_int(denominator) -%}
-    (case when {{ d }} <> 0 then sign({{ n }}) * sign({{ d }}) *
+    {#- the sign as an integer: sign() is a DOUBLE on Spark, which would turn the exact result into one #}
+    (case when {{ d }} <> 0 then (case when ({{ n }} < 0) = ({{ d }} < 0) then 1 else -1 end) *
         {%- if rounding == 'half_up' %}
-        ((abs({{ n }}) * {{ scale * 2 }} + abs({{ d }})) // (2 * abs({{ d }})))
+        {{ int_div('abs(' ~ n ~ ') * ' ~ (scale * 2) ~ ' + abs(' ~ d ~ ')', '2 * abs(' ~ d ~ ')') }}
         {%- elif rounding == 'truncate' %}
-        ((abs({{ n }}) * {{ scale }}) // abs({{ d }}))
+        {{ int_div('abs(' ~ n ~ ') * ' ~ scale, 'abs(' ~ d ~ ')') }}
         {%- else -%}
         {{ exceptions.raise_compiler_error("scaled_ratio: rounding must be 'half_up' or 'truncate', got " ~ rounding) }}
         {%- endif %}
@@ -31,9 +32,9 @@
     with exactly `decimals` decimals (9213, 2 -> '92.13'). NULL stays NULL. -#}
 {% macro fixed_point_text(scaled, decimals) -%}
     {%- if decimals == 0 -%}
-        cast({{ scaled }} as varchar)
+        cast({{ scaled }} as {{ dbt.type_string() }})
     {%- else -%}
-        cast(cast({{ scaled }} as decimal(38, 0)) * cast({{ 1 / (10 ** decimals) }} as decimal(38, {{ decimals }})) as varchar)
+        cast(cast({{ scaled }} as decimal(38, 0)) * cast({{ 1 / (10 ** decimals) }} as decimal(38, {{ decimals }})) as {{ dbt.type_string() }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -55,7 +56,7 @@
 
 {#- count_text(value) -> '2747'; '-' when NULL. -#}
 {% macro count_text(value) -%}
-    coalesce(cast(cast({{ value }} as hugeint) as varchar), '-')
+    coalesce(cast(cast({{ value }} as {{ hugeint_type() }}) as {{ dbt.type_string() }}), '-')
 {%- endmacro %}
 
 {#- Value kinds of fct_metrics rows, and how each one is printed. -#}

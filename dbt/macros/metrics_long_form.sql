@@ -29,10 +29,10 @@
         {%- endif %}
     select
         cast({{ table_no }} as integer) as table_no,
-        cast('{{ metric.metric_code }}' as varchar) as metric_code,
-        cast(scope as varchar) as scope,
-        cast(unit_code as varchar) as unit_code,
-        cast(unit_name as varchar) as unit_name,
+        cast('{{ metric.metric_code }}' as {{ dbt.type_string() }}) as metric_code,
+        cast(scope as {{ dbt.type_string() }}) as scope,
+        cast(unit_code as {{ dbt.type_string() }}) as unit_code,
+        cast(unit_name as {{ dbt.type_string() }}) as unit_name,
         {%- if kind in ('percent', 'percent_floor', 'per_head') %}
         cast({{ metric.numerator }} as double) as numerator,
         cast({{ metric.denominator }} as double) as denominator,
@@ -42,8 +42,8 @@
         cast(null as double) as denominator,
         cast({{ metric.get('value', 'null') }} as double) as value,
         {%- endif %}
-        cast('{{ kind }}' as varchar) as value_kind,
-        cast({{ metric.get('text', 'null') if kind == 'text' else 'null' }} as varchar) as value_text
+        cast('{{ kind }}' as {{ dbt.type_string() }}) as value_kind,
+        cast({{ metric.get('text', 'null') if kind == 'text' else 'null' }} as {{ dbt.type_string() }}) as value_text
     from {{ relation }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

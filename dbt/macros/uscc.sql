@@ -8,11 +8,11 @@
     {%- set weights = [] -%}
     {%- for i in range(17) -%}{%- do weights.append((3 ** i) % 31) -%}{%- endfor -%}
     coalesce(
-        regexp_full_match({{ column }}, '[{{ charset }}]{18}')
+        {{ regex_full_match(column, '[' ~ charset ~ ']{18}') }}
         and (31 - ((
             {%- for w in weights %}
-            (strpos('{{ charset }}', substr({{ column }}, {{ loop.index }}, 1)) - 1) * {{ w }}{% if not loop.last %} +{% endif %}
+            (instr('{{ charset }}', substr({{ column }}, {{ loop.index }}, 1)) - 1) * {{ w }}{% if not loop.last %} +{% endif %}
             {%- endfor %}
-        ) % 31)) % 31 = strpos('{{ charset }}', substr({{ column }}, 18, 1)) - 1,
+        ) % 31)) % 31 = instr('{{ charset }}', substr({{ column }}, 18, 1)) - 1,
         false)
 {%- endmacro %}

@@ -68,3 +68,17 @@
     {%- set partitions = previous_mart_partitions(model_name, 1) -%}
     {{ return(partitions[0] if partitions else none) }}
 {%- endmacro %}
+
+{#- On Spark, SQL cannot list a folder (nor read one that does not exist yet): the published
+    snapshots come from the orchestrator, which lists the lake (var `lake_snapshots`, ISO dates;
+    every mart of a snapshot is published together). -#}
+{% macro spark__previous_mart_partitions(model_name, count) -%}
+    {%- set folder = env_var('ZWFW_LAKE') ~ '/marts/' ~ model_name -%}
+    {%- set earlier = var('lake_snapshots', []) | map('string') | select('lt', var('snapshot_date') | string) | sort | reverse | list -%}
+    {%- set partitions = [] -%}
+    {%- for previous in earlier[:count] -%}
+        {%- do partitions.append({'snapshot_date': previous,
+                                  'file': folder ~ '/snapshot_date=' ~ previous ~ '/part-0.parquet'}) -%}
+    {%- endfor -%}
+    {{ return(partitions) }}
+{%- endmacro %}

@@ -4,7 +4,7 @@
 -- numerator and the denominator count, and whether fct_worklist lists the records behind it.
 {%- set worklist_codes = worklist_metrics() | map(attribute='metric_code') | list %}
 with published as (
-    select metric_code, string_agg(distinct scope, ',' order by scope) as scopes
+    select metric_code, {{ ordered_string_agg('scope', ',', 'scope', distinct=true) }} as scopes
     from {{ ref('fct_metrics') }}
     group by metric_code
 )

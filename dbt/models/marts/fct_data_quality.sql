@@ -31,13 +31,13 @@ rejects as (
 ),
 
 delivered as (
-    select 'cases' as source, dept_id, item_code, cast(null as varchar) as eval_id, updated_at
+    select 'cases' as source, dept_id, item_code, cast(null as {{ dbt.type_string() }}) as eval_id, updated_at
     from {{ source('raw', 'cases') }} where snapshot_date = {{ snapshot_date() }}
     union all
     select 'evaluations', dept_id, item_code, eval_id, updated_at
     from {{ source('raw', 'evaluations') }} where snapshot_date = {{ snapshot_date() }}
     union all
-    select 'tickets', dept_id, cast(null as varchar), cast(null as varchar), updated_at
+    select 'tickets', dept_id, cast(null as {{ dbt.type_string() }}), cast(null as {{ dbt.type_string() }}), updated_at
     from {{ source('raw', 'tickets') }} where snapshot_date = {{ snapshot_date() }}
 ),
 
@@ -62,19 +62,19 @@ issues as (
     from rejects
 
     union all
-    select 'unknown_item', delivered.source, '', delivered.dept_id, cast(null as varchar)
+    select 'unknown_item', delivered.source, '', delivered.dept_id, cast(null as {{ dbt.type_string() }})
     from delivered
     where delivered.item_code is not null
       and not exists (select 1 from known_items where known_items.item_code = delivered.item_code)
 
     union all
-    select 'unknown_case', 'evaluations', '', delivered.dept_id, cast(null as varchar)
+    select 'unknown_case', 'evaluations', '', delivered.dept_id, cast(null as {{ dbt.type_string() }})
     from delivered
     inner join evaluations_of_unknown_cases as unknown on unknown.eval_id = delivered.eval_id
     where delivered.source = 'evaluations'
 
     union all
-    select 'late', delivered.source, '', delivered.dept_id, cast(null as varchar)
+    select 'late', delivered.source, '', delivered.dept_id, cast(null as {{ dbt.type_string() }})
     from delivered
     inner join previous_delivery on previous_delivery.source = delivered.source
     where delivered.updated_at < cast(previous_delivery.snapshot_date as timestamp) + interval 1 day
@@ -120,12 +120,12 @@ counted as (
 
 select
     {{ snapshot_date() }} as snapshot_date,
-    cast(counted.scope as varchar) as scope,
-    cast(counted.unit_code as varchar) as unit_code,
-    cast(coalesce(units.unit_name, '无法归属') as varchar) as unit_name,
-    cast(counted.source as varchar) as source,
-    cast(counted.issue as varchar) as issue,
-    cast(counted.detail as varchar) as detail,
+    cast(counted.scope as {{ dbt.type_string() }}) as scope,
+    cast(counted.unit_code as {{ dbt.type_string() }}) as unit_code,
+    cast(coalesce(units.unit_name, '无法归属') as {{ dbt.type_string() }}) as unit_name,
+    cast(counted.source as {{ dbt.type_string() }}) as source,
+    cast(counted.issue as {{ dbt.type_string() }}) as issue,
+    cast(counted.detail as {{ dbt.type_string() }}) as detail,
     cast(counted.issue_rows as bigint) as issue_rows
 from counted
 left join units on units.scope = counted.scope and units.unit_code = counted.unit_code

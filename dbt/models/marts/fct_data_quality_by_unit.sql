@@ -8,7 +8,7 @@
 with units as (
     {{ listed_units(['province_dept', 'city_total', 'direct_county']) }}
     union all
-    select 'unattributed', 'UNATTRIBUTED', '无法归属', cast(null as varchar), 1
+    select 'unattributed', 'UNATTRIBUTED', '无法归属', cast(null as {{ dbt.type_string() }}), 1
 ),
 
 quality as (
@@ -29,7 +29,7 @@ reasons as (
 
 top_reasons as (
     select scope, unit_code,
-        string_agg(detail || '（' || cast(issue_rows as varchar) || '）', '；' order by rank) as top_reasons
+        {{ ordered_string_agg("detail || '（' || cast(issue_rows as " ~ dbt.type_string() ~ ") || '）'", '；', 'rank') }} as top_reasons
     from reasons
     where rank <= 3
     group by scope, unit_code
@@ -37,7 +37,7 @@ top_reasons as (
 
 missing as (
     select quality.scope, quality.unit_code,
-        string_agg(source_names.source_name, '、' order by quality.source) as not_delivered_text
+        {{ ordered_string_agg('source_names.source_name', '、', 'quality.source') }} as not_delivered_text
     from quality
     inner join source_names on source_names.source = quality.source
     where quality.issue = 'not_delivered'

@@ -5,13 +5,13 @@
 select
     {{ snapshot_date() }} as snapshot_date,
     cast(table_no as integer) as table_no,
-    cast(metric_code as varchar) as metric_code,
-    cast(scope as varchar) as scope,
-    cast(unit_code as varchar) as unit_code,
-    cast(unit_name as varchar) as unit_name,
+    cast(metric_code as {{ dbt.type_string() }}) as metric_code,
+    cast(scope as {{ dbt.type_string() }}) as scope,
+    cast(unit_code as {{ dbt.type_string() }}) as unit_code,
+    cast(unit_name as {{ dbt.type_string() }}) as unit_name,
     cast(numerator as double) as numerator,
     cast(denominator as double) as denominator,
     cast(value as double) as value,
-    cast({{ metric_value_text('value_kind', 'numerator', 'denominator', 'value', 'value_text') }} as varchar)
+    cast({{ metric_value_text('value_kind', 'numerator', 'denominator', 'value', 'value_text') }} as {{ dbt.type_string() }})
         as value_text
 from {{ ref('int_metrics') }}

@@ -34,15 +34,15 @@ current_list as (
     select
         {{ snapshot_date() }} as snapshot_date,
         listed_members.table_no,
-        cast(listed_members.metric_code as varchar) as metric_code,
-        cast(listed_members.scope as varchar) as scope,
-        cast(listed_members.unit_code as varchar) as unit_code,
-        cast(records.record_kind as varchar) as record_kind,
-        cast(records.record_id as varchar) as record_id,
-        cast(records.record_name as varchar) as record_name,
-        cast(records.dept_id as varchar) as dept_id,
-        cast(departments.dept_name as varchar) as dept_name,
-        cast(records.reason as varchar) as reason
+        cast(listed_members.metric_code as {{ dbt.type_string() }}) as metric_code,
+        cast(listed_members.scope as {{ dbt.type_string() }}) as scope,
+        cast(listed_members.unit_code as {{ dbt.type_string() }}) as unit_code,
+        cast(records.record_kind as {{ dbt.type_string() }}) as record_kind,
+        cast(records.record_id as {{ dbt.type_string() }}) as record_id,
+        cast(records.record_name as {{ dbt.type_string() }}) as record_name,
+        cast(records.dept_id as {{ dbt.type_string() }}) as dept_id,
+        cast(departments.dept_name as {{ dbt.type_string() }}) as dept_name,
+        cast(records.reason as {{ dbt.type_string() }}) as reason
     from listed_members
     inner join records
         on records.concept = listed_members.concept and records.dept_id = listed_members.dept_id
@@ -60,7 +60,7 @@ select
     {%- endif %}
 from current_list
 {%- if previous %}
-left join read_parquet('{{ previous.file | replace("'", "''") }}') as previous
+left join {{ parquet_file(previous.file) }} as previous
     on previous.table_no = current_list.table_no
     and previous.metric_code = current_list.metric_code
     and previous.scope = current_list.scope

@@ -8,20 +8,20 @@
 select
     cast('{{ partition.snapshot_date }}' as date) as snapshot_date,
     {{ loop.index }} as snapshots_back,
-    cast(metric_code as varchar) as metric_code,
-    cast(scope as varchar) as scope,
-    cast(unit_code as varchar) as unit_code,
+    cast(metric_code as {{ dbt.type_string() }}) as metric_code,
+    cast(scope as {{ dbt.type_string() }}) as scope,
+    cast(unit_code as {{ dbt.type_string() }}) as unit_code,
     cast(value as double) as value
-from read_parquet('{{ partition.file | replace("'", "''") }}')
+from {{ parquet_file(partition.file) }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {%- else %}
 select
     cast(null as date) as snapshot_date,
     cast(null as integer) as snapshots_back,
-    cast(null as varchar) as metric_code,
-    cast(null as varchar) as scope,
-    cast(null as varchar) as unit_code,
+    cast(null as {{ dbt.type_string() }}) as metric_code,
+    cast(null as {{ dbt.type_string() }}) as scope,
+    cast(null as {{ dbt.type_string() }}) as unit_code,
     cast(null as double) as value
 where false
 {%- endif %}

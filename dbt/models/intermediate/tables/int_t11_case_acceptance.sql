@@ -64,13 +64,24 @@ by_unit as (
 with_totals as (
     -- 合计 population = Σ over the scope's listed units (NULL if one of them has none)
     select
-        * exclude (resident_population),
+        scope,
+        unit_code,
+        unit_name,
+        unit_order,
+        is_total,
+        cases,
+        online_cases,
+        qc_passed_cases,
+        items,
+        items_with_cases,
+        license_items,
+        license_items_with_cases,
         case
             when is_total then
                 case
-                    when count(*) filter (where not is_total and resident_population is null)
+                    when sum(case when not is_total and resident_population is null then 1 else 0 end)
                         over (partition by scope) = 0
-                    then sum(resident_population) filter (where not is_total) over (partition by scope)
+                    then sum(case when not is_total then resident_population end) over (partition by scope)
                 end
             else resident_population
         end as resident_population

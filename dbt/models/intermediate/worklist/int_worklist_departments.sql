@@ -40,7 +40,7 @@ shortfalls as (
     select 'type_completion', 'license_type', types.type_code, types.type_name, types.issuer_dept_id,
         case
             when types.issued_count = 0 then '未制作电子证照'
-            else '已制作' || cast(types.issued_count as varchar) || '张电子证照，均未加盖电子印章'
+            else '已制作' || cast(types.issued_count as {{ dbt.type_string() }}) || '张电子证照，均未加盖电子印章'
         end
     from {{ ref('int_province_license_types') }} as types
     where types.sealed_count = 0

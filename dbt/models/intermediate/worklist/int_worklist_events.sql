@@ -56,7 +56,7 @@ select
     case when is_consultation then 'consult_on_time' else 'complaint_on_time' end,
     'ticket',
     ticket_id,
-    kind_label || '（' || cast(cast(received_at as date) as varchar) || '受理）',
+    kind_label || '（' || cast(cast(received_at as date) as {{ dbt.type_string() }}) || '受理）',
     dept_id,
     case
         when due_at is null then kind_label || '未设办理时限'

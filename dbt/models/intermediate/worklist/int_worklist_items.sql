@@ -44,13 +44,13 @@ shortfalls as (
     select 'process_complete', item_code,
         concat_ws('；',
             case when step_count = 0 then '无办理流程' end,
-            case when blank_name_steps > 0 then cast(blank_name_steps as varchar) || '个环节名称为空' end,
-            case when blank_handler_steps > 0 then cast(blank_handler_steps as varchar) || '个环节办理人员为空' end,
-            case when blank_criteria_steps > 0 then cast(blank_criteria_steps as varchar) || '个环节审查标准为空' end,
-            case when bad_limit_steps > 0 then cast(bad_limit_steps as varchar) || '个环节办理时限为空或为负' end,
+            case when blank_name_steps > 0 then cast(blank_name_steps as {{ dbt.type_string() }}) || '个环节名称为空' end,
+            case when blank_handler_steps > 0 then cast(blank_handler_steps as {{ dbt.type_string() }}) || '个环节办理人员为空' end,
+            case when blank_criteria_steps > 0 then cast(blank_criteria_steps as {{ dbt.type_string() }}) || '个环节审查标准为空' end,
+            case when bad_limit_steps > 0 then cast(bad_limit_steps as {{ dbt.type_string() }}) || '个环节办理时限为空或为负' end,
             case when exceeds_promised_limit then
-                '环节时限合计' || cast(step_limit_days as varchar) || '天超过承诺时限'
-                || cast(promised_limit_days as varchar) || '天' end,
+                '环节时限合计' || cast(step_limit_days as {{ dbt.type_string() }}) || '天超过承诺时限'
+                || cast(promised_limit_days as {{ dbt.type_string() }}) || '天' end,
             case when blank_result_spec then '办理结果样本为空' end)
     from incomplete_processes
 
