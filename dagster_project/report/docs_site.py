@@ -24,11 +24,12 @@ from dagster_project.dbt_args import dbt_docs_args
 from dagster_project.report import replace_file
 
 SITE_FILE = "index.html"
-# dbt's page has `<use xlink:href="{{ getIcon(…) }}">` in its AngularJS templates: the browser
-# fetches the text before AngularJS fills it in (a console error, and a request off the page).
-# `ng-attr-` makes AngularJS set the attribute once it is interpolated.
-UNINTERPOLATED = 'xlink:href="{{'
-INTERPOLATED = 'ng-attr-xlink:href="{{'
+# Two leftovers of dbt's page make the browser fetch what is not there (a console error, and a
+# request off the page): `<use xlink:href="{{ getIcon(…) }}">` in its AngularJS templates,
+# fetched before AngularJS fills it in (`ng-attr-` sets it once interpolated), and a favicon
+# link still holding its bundler's `${require(…)}` (an empty inline icon instead).
+FIXES = (('xlink:href="{{', 'ng-attr-xlink:href="{{'),
+         ("href=\"${require('./assets/favicons/favicon.ico')}\"", 'href="data:,"'))
 
 
 class DocsError(RuntimeError):
@@ -77,6 +78,8 @@ def build_docs(warehouse: Path, out: Path, manifest: Path) -> Path:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
             raise DocsError(f"dbt docs generate failed (exit {proc.returncode}):\n{tail}")
         out.mkdir(parents=True, exist_ok=True)
-        html = page.read_text(encoding="utf-8").replace(UNINTERPOLATED, INTERPOLATED)
+        html = page.read_text(encoding="utf-8")
+        for broken, fixed in FIXES:
+            html = html.replace(broken, fixed)
         replace_file(out / SITE_FILE, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     return out / SITE_FILE

@@ -35,7 +35,7 @@ def site(browser, request):  # noqa: F811
 def test_the_site_loads_offline_with_no_console_error(site):
     b = site["browser"]
     assert b.console_errors() == []
-    assert [u for u in b.requested_urls() if not u.startswith(site["index"].as_uri())] == []
+    assert [u for u in b.requested_urls() if not u.startswith((site["index"].as_uri(), "data:"))] == []
     text = b.evaluate("document.body.innerText")
     assert "fct_t08_unified_acceptance" in text and "ua_coverage_numerator" in text  # columns, described
 
@@ -61,3 +61,4 @@ def test_the_lineage_of_table_8_reaches_the_raw_sources(site):
     assert {"model.zwfw.stg_service_items", "source.zwfw.raw.service_items", "source.zwfw.raw.regions"} <= set(ancestors)
     b.screenshot(output_dir() / "docs-site-fct_t08.png", full_page=False)
     assert b.console_errors() == []
+    assert [u for u in b.requested_urls() if not u.startswith((site["index"].as_uri(), "data:"))] == []
