@@ -18,6 +18,10 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date YYYY-MM-DD: {text!r}") from None
 
 
+def _no_warehouse(warehouse: Path) -> str:
+    return f"{warehouse}: no such file (expected a warehouse built by zwfw run)"
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     from dagster_project.progress import FileProgress
 
@@ -87,7 +91,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     warehouse = Path(args.warehouse).absolute()
     if not warehouse.is_file():
-        return _fail("check", [f"{warehouse}: no such file (expected a warehouse built by zwfw run)"])
+        return _fail("check", [_no_warehouse(warehouse)])
     problem = _snapshot_problem(warehouse, args.snapshot)
     if problem:
         return _fail("check", [problem])
@@ -145,7 +149,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     warehouse = Path(args.warehouse).absolute()
     if not warehouse.is_file():
-        return _fail("report", [f"{warehouse}: no such file (expected a warehouse built by zwfw run)"])
+        return _fail("report", [_no_warehouse(warehouse)])
     problem = _snapshot_problem(warehouse, args.snapshot)
     if problem:
         return _fail("report", [problem])
@@ -202,7 +206,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
 
     warehouse = Path(args.warehouse).absolute()
     if not warehouse.is_file():
-        return _fail("sql", [f"{warehouse}: no such file (expected a warehouse built by zwfw run)"])
+        return _fail("sql", [_no_warehouse(warehouse)])
     return sql_shell.run(warehouse, args.command)
 
 
@@ -216,7 +220,7 @@ def _cmd_mf(args: argparse.Namespace) -> int:
 
     warehouse = Path(args.warehouse).absolute()
     if not warehouse.is_file():
-        return _fail("mf", [f"{warehouse}: no such file (expected a warehouse built by zwfw run)"])
+        return _fail("mf", [_no_warehouse(warehouse)])
     ensure_manifest()  # dbt parse writes target/semantic_manifest.json, which mf reads
     env = {**os.environ, config.WAREHOUSE_ENV: str(warehouse), "ZWFW_DBT_TARGET": "published",
            "DBT_PROFILES_DIR": str(config.DBT_PROJECT_DIR), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
