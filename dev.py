@@ -43,12 +43,15 @@ def sh(*cmd: str) -> None:
 
 
 # What the tests need from the system, beyond Python: (Debian package, how to tell it is there,
-# the tests that need it). One list, read by `dev.py test` and so by `.ci/run`.
+# the tests that need it, whether ZWFW_SKIP_BROWSER=1 waives it). One list, read by `dev.py test`
+# and so by `.ci/run`.
 SYSTEM_DEPS = (
     ("chromium", lambda: Path("/usr/bin/chromium").exists() or shutil.which("chromium") is not None,
-     "tests/report/test_report_browser.py (the bulletin in a real browser)"),
+     "tests/report/test_report_browser.py (the bulletin in a real browser)", True),
     ("fonts-noto-cjk", lambda: _dpkg_installed("fonts-noto-cjk"),
-     "tests/report/test_report_browser.py (Chinese glyphs really render)"),
+     "tests/report/test_report_browser.py (Chinese glyphs really render)", True),
+    ("openjdk-17-jre-headless", lambda: _java_major() >= 17,
+     "tests/spark (the dbt models on Apache Spark, a local session in a JVM)", False),
 )
 SKIP_BROWSER_ENV = "ZWFW_SKIP_BROWSER"
 
@@ -60,16 +63,30 @@ def _dpkg_installed(package: str) -> bool:
     return "install ok installed" in proc.stdout
 
 
+def _java_major() -> int:
+    """The major version of the `java` on PATH (or JAVA_HOME's), 0 when there is none."""
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    if not java or not Path(java).exists():
+        return 0
+    proc = subprocess.run([java, "-version"], capture_output=True, text=True)
+    words = (proc.stderr or proc.stdout).split('"')
+    version = words[1] if len(words) > 1 else "0"
+    major = version.split(".")[1] if version.startswith("1.") else version.split(".")[0]
+    return int(major) if major.isdigit() else 0
+
+
 def missing_system_deps() -> list[tuple[str, str]]:
-    return [(package, why) for package, present, why in SYSTEM_DEPS if not present()]
+    skip_browser = os.environ.get(SKIP_BROWSER_ENV) == "1"
+    return [(package, why) for package, present, why, browser in SYSTEM_DEPS
+            if not (browser and skip_browser) and not present()]
 
 
 def provision_system_deps() -> None:
     """Install what SYSTEM_DEPS lacks (apt-get, as root), or stop at once saying what to do."""
     if os.environ.get(SKIP_BROWSER_ENV) == "1":
         print(f"{SKIP_BROWSER_ENV}=1: the browser tests are skipped on request; not checking "
-              f"{', '.join(p for p, _, _ in SYSTEM_DEPS)}", flush=True)
-        return
+              f"{', '.join(p for p, _, _, browser in SYSTEM_DEPS if browser)}", flush=True)
     missing = missing_system_deps()
     if not missing:
         return
@@ -90,11 +107,13 @@ def provision_system_deps() -> None:
             return
     lines = [f"dev.py test: missing system package {p}, needed by {why}" for p, why in missing]
     lines.append(f"  install it: sudo apt-get install --no-install-recommends {' '.join(p for p, _ in missing)}")
-    lines.append(f"  or skip the browser tests explicitly: {SKIP_BROWSER_ENV}=1 python3 dev.py test")
+    if any(browser for p, _, _, browser in SYSTEM_DEPS if p in packages):
+        lines.append(f"  or skip the browser tests explicitly: {SKIP_BROWSER_ENV}=1 python3 dev.py test")
     sys.exit("\n".join(lines))
 
 
-def setup() -> None:
+def setup(extras: str = "test") -> None:
+    """The venv with the package and `extras` (`test,spark` for the tests: the Spark suite)."""
     if sys.version_info[:2] != (3, 11):
         sys.exit(f"Python 3.11 is required (this is {sys.version.split()[0]})")
     if not (BIN / "python").exists():
@@ -102,10 +121,12 @@ def setup() -> None:
         venv.create(VENV, with_pip=True)
     stamp = VENV / ".installed"
     inputs = [ROOT / "pyproject.toml", ROOT / "constraints.txt"]
-    if not stamp.exists() or any(p.stat().st_mtime > stamp.stat().st_mtime for p in inputs):
+    wanted = set(extras.split(","))
+    installed = set(stamp.read_text().split(",")) if stamp.exists() else set()
+    if not wanted <= installed or any(p.stat().st_mtime > stamp.stat().st_mtime for p in inputs):
         sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           "-c", "constraints.txt", "-e", ".[test]")
-        stamp.touch()
+           "-c", "constraints.txt", "-e", f".[{extras}]")
+        stamp.write_text(extras)
     home = ROOT / ".dagster_home"
     home.mkdir(exist_ok=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
@@ -124,7 +145,7 @@ def demo() -> None:
 
 def test(extra: list[str]) -> None:
     provision_system_deps()  # first: a missing browser is said in seconds, not after the tests
-    setup()
+    setup("test,spark")
     sh(str(BIN / "python"), "-m", "pytest", *extra)
 
 
