@@ -66,7 +66,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if problems:
         return _fail("run", problems)
 
-    from dagster_project import config
+    from dagster_project import config, engine
+
+    if args.engine:  # before the definitions load: the dbt resource takes its target from it
+        os.environ[config.DBT_TARGET_ENV] = args.engine
+    try:
+        problems = engine.problems(config.dbt_target())
+    except config.EngineError as exc:
+        problems = [str(exc)]
+    if problems:
+        return _fail("run", problems)
     from dagster_project.run import run_snapshot
 
     try:
@@ -282,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--warehouse", default=str(config.DEFAULT_WAREHOUSE), metavar="FILE",
                    help="the published DuckDB file; replaced atomically only when every step and blocking "
                         "check passed (default: %(default)s)")
+    r.add_argument("--engine", choices=config.ENGINES, default=None,
+                   help="where the dbt models run: duckdb on this machine, or Apache Spark (docs/SPARK.md); the "
+                        "published warehouse is DuckDB either way (default: $ZWFW_DBT_TARGET, else duckdb)")
     r.add_argument("--verbose", action="store_true",
                    help="print Dagster's and dbt's own output and stack traces here (default: into the run's log "
                         "file, whose path the summary prints)")

@@ -69,10 +69,46 @@ def build_path(warehouse: Path | None = None) -> Path:
 
 
 def export_locations() -> dict[str, str]:
-    """Set `ZWFW_WAREHOUSE` and `ZWFW_LAKE` to their resolved values (defaults included) for dbt."""
-    locations = {WAREHOUSE_ENV: str(warehouse_path()), LAKE_ENV: str(lake_path())}
+    """Set `ZWFW_WAREHOUSE` and `ZWFW_LAKE` (and Spark's folders) to their resolved values
+    (defaults included) for dbt."""
+    locations = {WAREHOUSE_ENV: str(warehouse_path()), LAKE_ENV: str(lake_path()),
+                 SPARK_DIR_ENV: str(spark_dir()), SPARK_MARTS_ENV: spark_marts()}
     os.environ.update(locations)
     return locations
+
+
+DBT_TARGET_ENV = "ZWFW_DBT_TARGET"  # the engine that runs the dbt models: duckdb (default) or spark
+ENGINES = ("duckdb", "spark")
+SPARK_DIR_ENV = "ZWFW_SPARK_DIR"  # a local Spark session's metastore (Derby) and warehouse
+SPARK_MARTS_ENV = "ZWFW_SPARK_MARTS"  # where Spark writes the marts' Parquet (dbt's location_root)
+
+
+class EngineError(ValueError):
+    """ZWFW_DBT_TARGET names no engine of this project."""
+
+
+def dbt_target() -> str:
+    """The dbt output the build runs on (`ZWFW_DBT_TARGET`): `duckdb` unless it says `spark`."""
+    target = (os.environ.get(DBT_TARGET_ENV) or "duckdb").strip()
+    if target not in ENGINES:
+        raise EngineError(f"{DBT_TARGET_ENV}={target!r}: the build runs on one of {', '.join(ENGINES)}")
+    return target
+
+
+def spark_dir(warehouse: Path | None = None) -> Path:
+    """A local Spark session's own folder (`ZWFW_SPARK_DIR`, else `<warehouse>.spark`): its Derby
+    metastore allows one process, so each build starts it anew (publish.fresh_spark_dir)."""
+    env = os.environ.get(SPARK_DIR_ENV)
+    if env:
+        return Path(env).resolve()
+    published = (warehouse or warehouse_path()).resolve()
+    return published.with_name(published.name + ".spark")
+
+
+def spark_marts(warehouse: Path | None = None) -> str:
+    """Where Spark writes the marts (`ZWFW_SPARK_MARTS`, any Hadoop-compatible path the publishing
+    host can also read; default `<spark dir>/marts`): the published warehouse is built from them."""
+    return os.environ.get(SPARK_MARTS_ENV) or str(spark_dir(warehouse) / "marts")
 
 
 def raw_dir() -> Path:

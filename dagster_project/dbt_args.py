@@ -6,22 +6,36 @@ import datetime as dt
 import json
 
 
-def dbt_vars(snapshot_date: dt.date) -> dict[str, str]:
-    return {"snapshot_date": snapshot_date.isoformat()}
+def dbt_vars(snapshot_date: dt.date, lake_snapshots: list[dt.date] | None = None) -> dict:
+    """`lake_snapshots`: the snapshots published to the lake, for Spark (its SQL cannot list
+    a folder; dbt/macros/worklist.sql `spark__previous_mart_partitions`)."""
+    out: dict = {"snapshot_date": snapshot_date.isoformat()}
+    if lake_snapshots is not None:
+        out["lake_snapshots"] = [d.isoformat() for d in sorted(lake_snapshots)]
+    return out
 
 
-def dbt_build_args(snapshot_date: dt.date, select: str | None = None, unit_tests: bool = False) -> list[str]:
+def dbt_build_args(snapshot_date: dt.date, select: str | None = None, unit_tests: bool = False,
+                   lake_snapshots: list[dt.date] | None = None) -> list[str]:
     """`dbt build` for one snapshot: models, seeds, snapshots and their data tests in DAG order.
 
     Unit tests test the SQL, not the week's data: CI and `dev.py test` run them (every build in
     tests/dbt), the weekly run leaves them out: their cost is fixed, whatever the week delivered.
     """
-    args = ["build", "--vars", json.dumps(dbt_vars(snapshot_date), sort_keys=True)]
+    args = ["build", "--vars", json.dumps(dbt_vars(snapshot_date, lake_snapshots), sort_keys=True)]
     if select:
         args += ["--select", select]
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     return args
+
+
+def dbt_import_marts_args(snapshot_date: dt.date, marts: str) -> list[str]:
+    """After a build on Spark: its marts of the snapshot (Parquet under `marts`) into the DuckDB
+    scratch database, with the raw views and every comment, so the checks and publication read
+    what they read after a DuckDB build (dbt/macros/import_marts.sql). Run on the `duckdb` target."""
+    return ["run-operation", "import_marts", "--args", json.dumps({"marts": marts}),
+            "--vars", json.dumps(dbt_vars(snapshot_date), sort_keys=True)]
 
 
 def dbt_parse_args() -> list[str]:

@@ -50,6 +50,17 @@ def meta_glob(lake: Path, file_name: str) -> str:
     return str(Path(lake) / "*" / "snapshot_date=*" / file_name)
 
 
+def published_snapshots(lake: Path, model: str = "fct_metrics") -> list[dt.date]:
+    """The snapshots whose `model` is in the lake (publication writes every mart of a snapshot
+    together), oldest first: what dbt on Spark is told, since its SQL cannot list a folder."""
+    folder = Path(lake) / MARTS / model
+    found = []
+    for partition in folder.glob("snapshot_date=*") if folder.is_dir() else []:
+        if (partition / DATA_FILE).is_file():
+            found.append(dt.date.fromisoformat(partition.name.removeprefix("snapshot_date=")))
+    return sorted(found)
+
+
 def write_partition(final: Path, write: Callable[[Path], None]) -> Path:
     """Run `write(folder)` into a hidden temporary folder, then swap it in for `final`.
 

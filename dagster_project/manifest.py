@@ -28,7 +28,8 @@ def ensure_manifest(force: bool = False) -> Path:
     """Run `dbt parse` when the manifest is missing or older than the dbt sources."""
     manifest = manifest_path()
     if force or _stale(manifest):
-        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        # one manifest whichever engine builds: the asset graph is the same on both
+        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", config.DBT_TARGET_ENV: "duckdb"}
         env.setdefault(config.WAREHOUSE_ENV, str(config.warehouse_path()))
         env.setdefault(config.LAKE_ENV, str(config.lake_path()))
         dbt = Path(sys.executable).with_name("dbt")

@@ -143,6 +143,21 @@ def fresh_scratch(build: Path) -> None:
     build.parent.mkdir(parents=True, exist_ok=True)
 
 
+def fresh_spark_dir(spark_dir: Path, marts: str) -> None:
+    """A build on a local Spark session starts with an empty metastore, warehouse and marts folder
+    (what the profile puts in `spark_dir`), and the JVM's log settings; a marts folder elsewhere
+    (a cluster's) is left alone."""
+    import shutil
+
+    spark_dir = Path(spark_dir)
+    for part in ("derby", "warehouse", "tmp", "marts"):
+        shutil.rmtree(spark_dir / part, ignore_errors=True)
+    if "://" not in marts and Path(marts).resolve().is_relative_to(spark_dir.resolve()):
+        shutil.rmtree(marts, ignore_errors=True)
+    spark_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(config.DBT_PROJECT_DIR / "spark" / "log4j2.properties", spark_dir / "log4j2.properties")
+
+
 def _lake_snapshots(lake: Path, marts) -> list[str]:
     """The snapshots the lake holds of any of `marts`: what a file assembled now publishes."""
     return sorted({p.name.removeprefix("snapshot_date=") for table in marts

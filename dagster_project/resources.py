@@ -32,12 +32,23 @@ class WarehouseResource(dg.ConfigurableResource):
     def lake_dir(self) -> Path:
         return Path(self.lake).resolve() if self.lake else config.lake_path(self.file)
 
+    @property
+    def spark_dir(self) -> Path:
+        """A local Spark session's metastore and warehouse (a build on Spark only)."""
+        return config.spark_dir(self.file)
+
+    @property
+    def spark_marts(self) -> str:
+        return config.spark_marts(self.file)
+
     def export(self) -> None:
-        """Point `ZWFW_WAREHOUSE` and `ZWFW_LAKE` at this resource's locations, for dbt."""
+        """Point `ZWFW_WAREHOUSE`, `ZWFW_LAKE` and Spark's folders at this resource's locations, for dbt."""
         import os
 
         os.environ[config.WAREHOUSE_ENV] = str(self.file)
         os.environ[config.LAKE_ENV] = str(self.lake_dir)
+        os.environ[config.SPARK_DIR_ENV] = str(self.spark_dir)
+        os.environ[config.SPARK_MARTS_ENV] = self.spark_marts
 
     def hold_build_lock(self, context) -> None:
         """Every step of a build holds `<warehouse>.lock` for its run (dagster_project/build_lock.py):

@@ -55,6 +55,7 @@ class RunSummary:
     docs: str | None = None  # the dbt docs site of the published warehouse
     log_file: Path | None = None
     run_id: str = ""
+    engine: str = ""  # e.g. "duckdb 2.0.1", "spark 4.3.0 (session, local[2])"
 
     def render(self) -> str:
         lines = [f"snapshot {self.snapshot.isoformat()}: {'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s"]
@@ -64,6 +65,8 @@ class RunSummary:
                 lines.append(f"  {s.source:<20}{s.files:>6}{s.rows_read:>12}{s.rows_loaded:>12}{s.rows_rejected:>10}")
             tot = [sum(getattr(s, a) for s in self.sources) for a in ("rows_read", "rows_loaded", "rows_rejected")]
             lines.append(f"  {'total':<20}{'':>6}{tot[0]:>12}{tot[1]:>12}{tot[2]:>10}")
+        if self.engine:
+            lines.append(f"  engine: {self.engine}")
         lines.append(f"  dbt models built: {self.models_built}; dbt tests passed: {self.checks_passed}; "
                      f"reconciliation checks passed: {self.other_checks_passed}; failed: {len(self.checks_failed)}")
         for c in self.checks_failed:
@@ -238,6 +241,8 @@ def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -
 
 def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path, run_id: str, terminal, dg
              ) -> RunSummary:
+    from dagster_project import engine
+    from dagster_project.assets.dbt import dbt_project
     from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
     from dagster_project.assets.report import BULLETIN_REPORT, DBT_DOCS_SITE, REPORT_ASSETS, UNIT_WORKLISTS
     from dagster_project.definitions import defs
@@ -268,6 +273,9 @@ def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path,
                 if m.asset_key == DBT_DOCS_SITE and "index" in m.metadata]
         checks = list(result.get_asset_check_evaluations())
         failed_steps = [f"{e.step_key}: {_error_line(e)}" for e in result.all_events if e.is_step_failure]
+        if not failed_steps:  # nothing failed, yet Dagster skipped a step: an upstream asset was never materialized
+            failed_steps = [f"{e.step_key}: skipped, an asset upstream of it was not materialized"
+                            for e in result.all_events if e.is_step_skipped]
 
         summary = RunSummary(
             snapshot=snapshot,
@@ -285,6 +293,7 @@ def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path,
             worklists=worklists[0] if worklists else None,
             docs=docs[0] if docs else None,
             run_id=run_id,
+            engine=engine.describe(dbt_project.target or "duckdb"),
         )
         summary.sources = _source_counts(lake, snapshot)
         summary.published = PUBLISHED_WAREHOUSE in materialized

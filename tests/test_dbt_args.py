@@ -1,7 +1,8 @@
 import datetime as dt
 import json
 
-from dagster_project.dbt_args import dbt_build_args, dbt_parse_args, dbt_vars, dbt_docs_args
+from dagster_project.dbt_args import (dbt_build_args, dbt_docs_args, dbt_import_marts_args, dbt_parse_args,
+                                     dbt_vars)
 
 
 def test_vars_carry_the_snapshot_as_iso_date():
@@ -34,4 +35,19 @@ def test_docs_args_write_one_offline_page_without_compiling():
     assert args[:2] == ["docs", "generate"]
     assert "--static" in args and "--no-compile" in args  # the published file has no intermediate tables
     assert args[args.index("--target-path") + 1] == "/tmp/t"
+    assert json.loads(args[args.index("--vars") + 1]) == {"snapshot_date": "2020-12-25"}
+
+
+def test_spark_builds_are_told_the_published_snapshots_sorted():
+    args = dbt_build_args(dt.date(2020, 12, 25), lake_snapshots=[dt.date(2020, 12, 18), dt.date(2020, 12, 4)])
+    assert json.loads(args[args.index("--vars") + 1]) == {
+        "snapshot_date": "2020-12-25", "lake_snapshots": ["2020-12-04", "2020-12-18"]}
+    first = dbt_build_args(dt.date(2020, 12, 4), lake_snapshots=[])  # nothing published yet: an empty list
+    assert json.loads(first[first.index("--vars") + 1])["lake_snapshots"] == []
+
+
+def test_import_marts_args_name_the_folder_and_the_snapshot():
+    args = dbt_import_marts_args(dt.date(2020, 12, 25), "/s/marts it's")
+    assert args[:2] == ["run-operation", "import_marts"]
+    assert json.loads(args[args.index("--args") + 1]) == {"marts": "/s/marts it's"}
     assert json.loads(args[args.index("--vars") + 1]) == {"snapshot_date": "2020-12-25"}

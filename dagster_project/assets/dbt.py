@@ -8,17 +8,21 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from dagster_project import config
-from dagster_project.dbt_args import dbt_build_args
+from dagster_project import lake as lake_layout
+from dagster_project.dbt_args import dbt_build_args, dbt_import_marts_args
 from dagster_project.manifest import ensure_manifest
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
-from dagster_project.publish import fresh_scratch
+from dagster_project.publish import fresh_scratch, fresh_spark_dir
 from dagster_project.resources import WarehouseResource
 
 # The manifest is rebuilt (`dbt parse`) whenever it is missing or older than the dbt sources, so
 # `dagster dev`, the CLI and tests always load the current project. This plays the part of
 # `DbtProject.prepare_if_dev()`, with the dbt beside this interpreter rather than one on PATH.
 ensure_manifest()
-dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.DBT_PROJECT_DIR)
+# The engine is the dbt target (`ZWFW_DBT_TARGET`: duckdb or spark), read once where the code
+# location loads, so `zwfw run`, `dagster dev` and the schedule build on the one it names.
+dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.DBT_PROJECT_DIR,
+                         target=config.dbt_target())
 
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -146,9 +150,24 @@ class LayeredTranslator(DagsterDbtTranslator):
 )
 def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` of one snapshot in a new scratch database (never a copy of the published file),
-    reading the lake; publication (`published_warehouse`) takes the marts from there."""
+    reading the lake; publication (`published_warehouse`) takes the marts from there.
+
+    On Spark the models build in a new local session folder (its Derby metastore takes one
+    process), told the published snapshots; then the marts it wrote are imported into the DuckDB
+    scratch database, so the checks and publication are the same for both engines.
+    """
     warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
     warehouse.export()
     fresh_scratch(warehouse.build)
-    yield from dbt.cli(dbt_build_args(snapshot), context=context).stream()
+    if (dbt.target or "duckdb") != "spark":
+        yield from dbt.cli(dbt_build_args(snapshot), context=context).stream()
+        return
+    fresh_spark_dir(warehouse.spark_dir, warehouse.spark_marts)
+    published = lake_layout.published_snapshots(warehouse.lake_dir)
+    yield from dbt.cli(dbt_build_args(snapshot, lake_snapshots=published), context=context).stream()
+    duckdb_dbt = DbtCliResource(project_dir=dbt.project_dir, profiles_dir=dbt.profiles_dir, target="duckdb",
+                                dbt_executable=dbt.dbt_executable)
+    duckdb_dbt.cli(dbt_import_marts_args(snapshot, warehouse.spark_marts), manifest=dbt_project.manifest_path,
+                   raise_on_error=True).wait()
+    context.log.info(f"imported the marts Spark wrote ({warehouse.spark_marts}) into {warehouse.build}")

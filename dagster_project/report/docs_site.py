@@ -66,7 +66,9 @@ def build_docs(warehouse: Path, out: Path, manifest: Path) -> Path:
         target = Path(tmp) / "target"
         target.mkdir()
         shutil.copyfile(manifest, target / "manifest.json")
-        env = {**os.environ, config.WAREHOUSE_ENV: str(scratch), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        # the catalog is the published DuckDB file's, whichever engine built it
+        env = {**os.environ, config.WAREHOUSE_ENV: str(scratch), config.DBT_TARGET_ENV: "duckdb",
+               "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         env.setdefault(config.LAKE_ENV, str(config.lake_path(warehouse)))
         dbt = Path(sys.executable).with_name("dbt")
         proc = subprocess.run([str(dbt), *dbt_docs_args(snapshot, str(target)),
