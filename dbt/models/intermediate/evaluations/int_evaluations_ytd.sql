@@ -15,10 +15,10 @@ select
     evaluations.source = 'active' as is_active,
     -- 差评 = active with rating ≤ 2
     coalesce(evaluations.source = 'active' and evaluations.rating <= 2, false) as is_bad,
-    -- the evaluation's case is known (any case as of the snapshot, not only YTD ones)
-    exists (
-        select 1 from {{ ref('stg_cases') }} as cases where cases.case_id = evaluations.case_id
-    ) as has_known_case,
+    -- the evaluation's case is known (any case as of the snapshot, not only YTD ones). An IN
+    -- list, not a correlated EXISTS: Spark's planner fails on that one over a unit test's rows.
+    coalesce(evaluations.case_id in (select cases.case_id from {{ ref('stg_cases') }} as cases), false)
+        as has_known_case,
     {{ is_done_on_time('evaluations.rectified_at', 'evaluations.rectify_due_at') }} as rectified_on_time,
     {{ is_pending_not_due('evaluations.rectified_at', 'evaluations.rectify_due_at') }} as pending_not_due
 from {{ ref('stg_evaluations') }} as evaluations
