@@ -33,6 +33,16 @@ def test_every_published_table_and_column_has_a_comment(published):
     assert comments["raw.rejects.reason"]
 
 
+def test_every_mart_has_the_snapshot_first(published):
+    """Analysts filter on it first; and a build on Spark, which writes the partition column last,
+    is put back in the model's order by moving it to the front (dbt/macros/import_marts.sql)."""
+    firsts = published.execute(
+        "select table_name, list(column_name order by column_index)[1] from duckdb_columns() "
+        "where schema_name = 'marts' group by table_name order by table_name").fetchall()
+    assert len(firsts) > 20
+    assert [t for t, first in firsts if first != "snapshot_date"] == []
+
+
 def test_a_metric_is_found_by_the_words_the_bulletin_prints(published):
     rows = published.execute(
         "select metric_code, table_no, table_title, unit_of_measure, prints_as, formula, numerator, denominator "
