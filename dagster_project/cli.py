@@ -71,7 +71,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.engine:  # before the definitions load: the dbt resource takes its target from it
         os.environ[config.DBT_TARGET_ENV] = args.engine
     try:
-        problems = engine.problems(config.dbt_target())
+        problems = engine.problems(config.engine_of(config.dbt_target()))
     except config.EngineError as exc:
         problems = [str(exc)]
     if problems:

@@ -72,7 +72,7 @@ def export_locations() -> dict[str, str]:
     """Set `ZWFW_WAREHOUSE` and `ZWFW_LAKE` (and Spark's folders) to their resolved values
     (defaults included) for dbt."""
     locations = {WAREHOUSE_ENV: str(warehouse_path()), LAKE_ENV: str(lake_path()),
-                 SPARK_DIR_ENV: str(spark_dir()), SPARK_MARTS_ENV: spark_marts()}
+                 SPARK_DIR_ENV: str(spark_dir())}
     os.environ.update(locations)
     return locations
 
@@ -80,7 +80,8 @@ def export_locations() -> dict[str, str]:
 DBT_TARGET_ENV = "ZWFW_DBT_TARGET"  # the engine that runs the dbt models: duckdb (default) or spark
 ENGINES = ("duckdb", "spark")
 SPARK_DIR_ENV = "ZWFW_SPARK_DIR"  # a local Spark session's metastore (Derby) and warehouse
-SPARK_MARTS_ENV = "ZWFW_SPARK_MARTS"  # where Spark writes the marts' Parquet (dbt's location_root)
+SPARK_REMOTE_ENV = "SPARK_REMOTE"  # pyspark's own: a Spark Connect server (sc://host:port), not a local JVM
+SPARK_CONNECT_OUTPUT = "spark_connect"  # the profile's output for it (a server takes no master nor JVM options)
 
 
 class EngineError(ValueError):
@@ -88,11 +89,18 @@ class EngineError(ValueError):
 
 
 def dbt_target() -> str:
-    """The dbt output the build runs on (`ZWFW_DBT_TARGET`): `duckdb` unless it says `spark`."""
+    """The dbt profile's output the build runs on: `ZWFW_DBT_TARGET` (`duckdb` unless it says
+    `spark`), and for Spark with `SPARK_REMOTE` set, `spark_connect` (dbt/profiles.yml chooses
+    alike when dbt runs by hand)."""
     target = (os.environ.get(DBT_TARGET_ENV) or "duckdb").strip()
     if target not in ENGINES:
         raise EngineError(f"{DBT_TARGET_ENV}={target!r}: the build runs on one of {', '.join(ENGINES)}")
-    return target
+    return SPARK_CONNECT_OUTPUT if target == "spark" and os.environ.get(SPARK_REMOTE_ENV) else target
+
+
+def engine_of(target: str | None) -> str:
+    """The engine of a profile output: `spark` for both Spark outputs, else `duckdb`."""
+    return "spark" if target in ("spark", SPARK_CONNECT_OUTPUT) else "duckdb"
 
 
 def spark_dir(warehouse: Path | None = None) -> Path:
@@ -104,11 +112,6 @@ def spark_dir(warehouse: Path | None = None) -> Path:
     published = (warehouse or warehouse_path()).resolve()
     return published.with_name(published.name + ".spark")
 
-
-def spark_marts(warehouse: Path | None = None) -> str:
-    """Where Spark writes the marts (`ZWFW_SPARK_MARTS`, any Hadoop-compatible path the publishing
-    host can also read; default `<spark dir>/marts`): the published warehouse is built from them."""
-    return os.environ.get(SPARK_MARTS_ENV) or str(spark_dir(warehouse) / "marts")
 
 
 def raw_dir() -> Path:

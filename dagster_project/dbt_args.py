@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 
 def dbt_vars(snapshot_date: dt.date, lake_snapshots: list[dt.date] | None = None) -> dict:
@@ -30,12 +31,18 @@ def dbt_build_args(snapshot_date: dt.date, select: str | None = None, unit_tests
     return args
 
 
-def dbt_import_marts_args(snapshot_date: dt.date, marts: str) -> list[str]:
+def dbt_import_marts_args(snapshot_date: dt.date, marts: Path | str) -> list[str]:
     """After a build on Spark: its marts of the snapshot (Parquet under `marts`) into the DuckDB
     scratch database, with the raw views and every comment, so the checks and publication read
     what they read after a DuckDB build (dbt/macros/import_marts.sql). Run on the `duckdb` target."""
-    return ["run-operation", "import_marts", "--args", json.dumps({"marts": marts}),
+    return ["run-operation", "import_marts", "--args", json.dumps({"marts": str(marts)}),
             "--vars", json.dumps(dbt_vars(snapshot_date), sort_keys=True)]
+
+
+def dbt_drop_build_schemas_args(snapshot_date: dt.date) -> list[str]:
+    """Before a build through a Spark server that outlives it (Spark Connect): the databases a
+    build creates, dropped, so it starts as empty as a local session (dbt/macros/spark_build.sql)."""
+    return ["run-operation", "drop_build_schemas", "--vars", json.dumps(dbt_vars(snapshot_date), sort_keys=True)]
 
 
 def dbt_parse_args() -> list[str]:

@@ -12,7 +12,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-SPARK_REMOTE_ENV = "SPARK_REMOTE"  # pyspark's own: a Spark Connect server (sc://host:port) instead of a local JVM
+from dagster_project import config
+
 
 
 def _version(package: str) -> str | None:
@@ -22,12 +23,16 @@ def _version(package: str) -> str | None:
         return None
 
 
+def remote() -> str | None:
+    """The Spark Connect server a build on Spark goes to (`SPARK_REMOTE`), or None: a local session."""
+    return os.environ.get(config.SPARK_REMOTE_ENV) or None
+
+
 def describe(engine: str) -> str:
     """One line: `duckdb 2.0.1`, `spark 4.3.0 (session, local[2])` or `spark 4.3.0 (connect, sc://…)`."""
     if engine != "spark":
         return f"duckdb {_version('duckdb')}"
-    remote = os.environ.get(SPARK_REMOTE_ENV)
-    where = f"connect, {remote}" if remote else f"session, {os.environ.get('ZWFW_SPARK_MASTER') or 'local[2]'}"
+    where = f"connect, {remote()}" if remote() else f"session, {os.environ.get('ZWFW_SPARK_MASTER') or 'local[2]'}"
     return f"spark {_version('pyspark')} ({where})"
 
 
@@ -45,7 +50,7 @@ def problems(engine: str) -> list[str]:
     if _version("dbt-spark") is None or _version("pyspark") is None:
         found.append("the spark engine needs dbt-spark and pyspark: pip install -c constraints.txt -e '.[spark]' "
                      "(python3 dev.py test installs them)")
-    if not os.environ.get(SPARK_REMOTE_ENV):  # a local session runs a JVM in this process
+    if not remote():  # a local session runs a JVM in this process
         path = java()
         if path is None:
             found.append("the spark engine's local session needs Java 17 or newer: "

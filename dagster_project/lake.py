@@ -23,6 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 MARTS = "marts"
+# A build on Spark writes its marts here (dbt_project.yml's location_root), for the orchestrator
+# to import them into the DuckDB scratch database; the next build on Spark starts it anew.
+SPARK_MARTS = "spark_marts"
 DATA_FILE = "part-0.parquet"
 REJECTS_FILE = "rejects.parquet"
 LOAD_FILES_FILE = "load_files.parquet"

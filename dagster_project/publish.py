@@ -143,17 +143,19 @@ def fresh_scratch(build: Path) -> None:
     build.parent.mkdir(parents=True, exist_ok=True)
 
 
-def fresh_spark_dir(spark_dir: Path, marts: str) -> None:
-    """A build on a local Spark session starts with an empty metastore, warehouse and marts folder
-    (what the profile puts in `spark_dir`), and the JVM's log settings; a marts folder elsewhere
-    (a cluster's) is left alone."""
+def fresh_spark_dir(spark_dir: Path, marts: Path, session: bool = True) -> None:
+    """A build on Spark starts with no marts in the lake's spark_marts/ (`marts`: what it writes
+    there is what gets imported) and, in a local session, an empty metastore, warehouse and
+    scratch folder (`spark_dir`), with the JVM's log settings. A server's catalog (Spark Connect)
+    is not ours to wipe: its databases are dropped through it (dbt_drop_build_schemas_args)."""
     import shutil
 
+    shutil.rmtree(marts, ignore_errors=True)
+    if not session:
+        return
     spark_dir = Path(spark_dir)
-    for part in ("derby", "warehouse", "tmp", "marts"):
+    for part in ("derby", "warehouse", "tmp"):
         shutil.rmtree(spark_dir / part, ignore_errors=True)
-    if "://" not in marts and Path(marts).resolve().is_relative_to(spark_dir.resolve()):
-        shutil.rmtree(marts, ignore_errors=True)
     spark_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(config.DBT_PROJECT_DIR / "spark" / "log4j2.properties", spark_dir / "log4j2.properties")
 

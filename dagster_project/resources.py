@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
 
 from dagster_project import config
+from dagster_project import lake as lake_layout
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -38,17 +40,16 @@ class WarehouseResource(dg.ConfigurableResource):
         return config.spark_dir(self.file)
 
     @property
-    def spark_marts(self) -> str:
-        return config.spark_marts(self.file)
+    def spark_marts(self) -> Path:
+        """Where a build on Spark writes its marts (dbt_project.yml's location_root), as seen here."""
+        return self.lake_dir / lake_layout.SPARK_MARTS
 
     def export(self) -> None:
-        """Point `ZWFW_WAREHOUSE`, `ZWFW_LAKE` and Spark's folders at this resource's locations, for dbt."""
-        import os
-
+        """Point `ZWFW_WAREHOUSE`, `ZWFW_LAKE` and a local Spark session's folder at this resource's,
+        for dbt (`ZWFW_SPARK_LAKE` is the user's alone: unset, dbt reads `ZWFW_LAKE`)."""
         os.environ[config.WAREHOUSE_ENV] = str(self.file)
         os.environ[config.LAKE_ENV] = str(self.lake_dir)
         os.environ[config.SPARK_DIR_ENV] = str(self.spark_dir)
-        os.environ[config.SPARK_MARTS_ENV] = self.spark_marts
 
     def hold_build_lock(self, context) -> None:
         """Every step of a build holds `<warehouse>.lock` for its run (dagster_project/build_lock.py):

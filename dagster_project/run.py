@@ -293,7 +293,7 @@ def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path,
             worklists=worklists[0] if worklists else None,
             docs=docs[0] if docs else None,
             run_id=run_id,
-            engine=engine.describe(dbt_project.target or "duckdb"),
+            engine=engine.describe(config.engine_of(dbt_project.target)),
         )
         summary.sources = _source_counts(lake, snapshot)
         summary.published = PUBLISHED_WAREHOUSE in materialized

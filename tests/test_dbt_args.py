@@ -1,8 +1,8 @@
 import datetime as dt
 import json
 
-from dagster_project.dbt_args import (dbt_build_args, dbt_docs_args, dbt_import_marts_args, dbt_parse_args,
-                                     dbt_vars)
+from dagster_project.dbt_args import (dbt_build_args, dbt_docs_args, dbt_drop_build_schemas_args,
+                                     dbt_import_marts_args, dbt_parse_args, dbt_vars)
 
 
 def test_vars_carry_the_snapshot_as_iso_date():
@@ -50,4 +50,10 @@ def test_import_marts_args_name_the_folder_and_the_snapshot():
     args = dbt_import_marts_args(dt.date(2020, 12, 25), "/s/marts it's")
     assert args[:2] == ["run-operation", "import_marts"]
     assert json.loads(args[args.index("--args") + 1]) == {"marts": "/s/marts it's"}
+    assert json.loads(args[args.index("--vars") + 1]) == {"snapshot_date": "2020-12-25"}
+
+
+def test_a_build_on_a_spark_server_first_drops_what_the_last_left():
+    args = dbt_drop_build_schemas_args(dt.date(2020, 12, 25))
+    assert args[:2] == ["run-operation", "drop_build_schemas"]
     assert json.loads(args[args.index("--vars") + 1]) == {"snapshot_date": "2020-12-25"}

@@ -9,7 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from dagster_project import config
 from dagster_project import lake as lake_layout
-from dagster_project.dbt_args import dbt_build_args, dbt_import_marts_args
+from dagster_project.dbt_args import dbt_build_args, dbt_drop_build_schemas_args, dbt_import_marts_args
 from dagster_project.manifest import ensure_manifest
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.publish import fresh_scratch, fresh_spark_dir
@@ -19,8 +19,8 @@ from dagster_project.resources import WarehouseResource
 # `dagster dev`, the CLI and tests always load the current project. This plays the part of
 # `DbtProject.prepare_if_dev()`, with the dbt beside this interpreter rather than one on PATH.
 ensure_manifest()
-# The engine is the dbt target (`ZWFW_DBT_TARGET`: duckdb or spark), read once where the code
-# location loads, so `zwfw run`, `dagster dev` and the schedule build on the one it names.
+# The engine is the dbt target (`ZWFW_DBT_TARGET`: duckdb or spark; with SPARK_REMOTE, Spark
+# through a Connect server), read once where the code location loads, so `zwfw run`, `dagster dev` and the schedule build on the one it names.
 dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.DBT_PROJECT_DIR,
                          target=config.dbt_target())
 
@@ -153,17 +153,23 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     reading the lake; publication (`published_warehouse`) takes the marts from there.
 
     On Spark the models build in a new local session folder (its Derby metastore takes one
-    process), told the published snapshots; then the marts it wrote are imported into the DuckDB
-    scratch database, so the checks and publication are the same for both engines.
+    process), or on a Spark Connect server after dropping what the last build left there; told
+    the published snapshots, they write the marts to the lake's spark_marts/, which are then
+    imported into the DuckDB scratch database, so the checks and publication are the same for
+    both engines.
     """
     warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
     warehouse.export()
     fresh_scratch(warehouse.build)
-    if (dbt.target or "duckdb") != "spark":
+    if config.engine_of(dbt.target) != "spark":
         yield from dbt.cli(dbt_build_args(snapshot), context=context).stream()
         return
-    fresh_spark_dir(warehouse.spark_dir, warehouse.spark_marts)
+    session = dbt.target != config.SPARK_CONNECT_OUTPUT
+    if not session:  # a Spark Connect server keeps its catalog between builds
+        dbt.cli(dbt_drop_build_schemas_args(snapshot), manifest=dbt_project.manifest_path,
+                raise_on_error=True).wait()
+    fresh_spark_dir(warehouse.spark_dir, warehouse.spark_marts, session=session)
     published = lake_layout.published_snapshots(warehouse.lake_dir)
     yield from dbt.cli(dbt_build_args(snapshot, lake_snapshots=published), context=context).stream()
     duckdb_dbt = DbtCliResource(project_dir=dbt.project_dir, profiles_dir=dbt.profiles_dir, target="duckdb",

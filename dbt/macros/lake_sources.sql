@@ -44,7 +44,7 @@
     of their union. Spark takes one statement at a time, so the hook runs them itself. -#}
 {% macro spark__lake_sources() -%}
     {%- if execute -%}
-        {%- set lake = env_var('ZWFW_LAKE') | replace("'", "\\'") -%}
+        {%- set lake = spark_lake() | replace("'", "\\'") -%}
         {%- set sources = graph.sources.values() | selectattr('source_name', 'equalto', 'raw') | list -%}
         {%- set deliveries = sources | rejectattr('name', 'in', ['rejects', 'load_files']) | map(attribute='name') | list -%}
         {%- do run_query('create database if not exists raw') -%}
@@ -78,4 +78,11 @@
     {%- do run_query('create table ' ~ table ~ " using parquet options (path '" ~ folder ~ "', mergeSchema 'true')") -%}
     {%- do run_query('msck repair table ' ~ table) -%}
     {{ return(table) }}
+{%- endmacro %}
+
+{#- spark_lake() -> the lake as Spark addresses it: `ZWFW_SPARK_LAKE` (a cluster's URI of the
+    folder the orchestrator sees at ZWFW_LAKE: hdfs://, s3a://, file:///mnt/…), else `ZWFW_LAKE`.
+    dbt_project.yml's location_root says the same for the marts Spark writes. -#}
+{% macro spark_lake() -%}
+    {{ return(env_var('ZWFW_SPARK_LAKE', '') or env_var('ZWFW_LAKE')) }}
 {%- endmacro %}

@@ -73,7 +73,7 @@
     snapshots come from the orchestrator, which lists the lake (var `lake_snapshots`, ISO dates;
     every mart of a snapshot is published together). -#}
 {% macro spark__previous_mart_partitions(model_name, count) -%}
-    {%- set folder = env_var('ZWFW_LAKE') ~ '/marts/' ~ model_name -%}
+    {%- set folder = spark_lake() ~ '/marts/' ~ model_name -%}
     {%- set earlier = var('lake_snapshots', []) | map('string') | select('lt', var('snapshot_date') | string) | sort | reverse | list -%}
     {%- set partitions = [] -%}
     {%- for previous in earlier[:count] -%}
