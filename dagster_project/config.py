@@ -113,7 +113,6 @@ def spark_dir(warehouse: Path | None = None) -> Path:
     return published.with_name(published.name + ".spark")
 
 
-
 def raw_dir() -> Path:
     return Path(os.environ.get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).resolve()
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from dagster_project import config
 
 
-
 def _version(package: str) -> str | None:
     try:
         return importlib.metadata.version(package)

@@ -20,7 +20,8 @@ from dagster_project.resources import WarehouseResource
 # `DbtProject.prepare_if_dev()`, with the dbt beside this interpreter rather than one on PATH.
 ensure_manifest()
 # The engine is the dbt target (`ZWFW_DBT_TARGET`: duckdb or spark; with SPARK_REMOTE, Spark
-# through a Connect server), read once where the code location loads, so `zwfw run`, `dagster dev` and the schedule build on the one it names.
+# through a Connect server), read once where the code location loads, so `zwfw run`,
+# `dagster dev` and the schedule build on the one it names.
 dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.DBT_PROJECT_DIR,
                          target=config.dbt_target())
 
