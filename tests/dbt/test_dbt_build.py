@@ -209,3 +209,41 @@ def test_worklist_lists_the_items_behind_tables_8_and_9_and_its_size_rule_ran(bu
     results = json.loads((built["work"] / "target" / "run_results.json").read_text())["results"]
     size_rule = [r for r in results if "worklist_size_rule" in r["unique_id"]]
     assert len(size_rule) == 1 and size_rule[0]["status"] == "pass"
+
+
+def test_one_rules_test_fails_on_each_broken_rule_and_names_it(tmp_path, tiny_warehouse, dbt):
+    """A model's many rules run as one dbt test (`rules`, dbt/tests/generic/rules.sql): it fails
+    when any one of them breaks, and its rows name each broken rule in the words of the Dagster
+    check's description (`rule_texts`), with how many rows break it."""
+    from dagster_project.assets.dbt import broken_rules, rule_texts
+
+    warehouse = tiny_warehouse(tmp_path / "warehouse.duckdb")
+    part = warehouse.parent / "lake" / "regions" / "snapshot_date=2020-12-25" / "part-0.parquet"
+    con = duckdb.connect()
+    try:  # a second 郑州市, a region without a name, a village: three rules of stg_regions broken
+        con.execute(f"""copy (select * from read_parquet('{part}') union all by name
+                              select * from (values ('410100', '郑州市(重复)', 'city', 90),
+                                                    ('410300', null, 'city', 91),
+                                                    ('410399', '某村', 'village', 92))
+                                         as bad(region_code, region_name, level, _line))
+                        to '{part}.new' (format parquet)""")
+    finally:
+        con.close()
+    part.with_name(part.name + ".new").replace(part)
+    only_regions = ["build", "--select", "stg_regions", "--indirect-selection", "cautious"]
+    proc = dbt(only_regions, warehouse, tmp_path, snapshot=SNAP_1, check=False)
+    assert proc.returncode != 0 and "rules_stg_regions" in proc.stdout
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    (test,) = [r for r in results if r["unique_id"].startswith("test.zwfw.rules_stg_regions")]
+    assert test["status"] == "fail" and test["failures"] == 3
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    words = rule_texts(manifest["nodes"][test["unique_id"]]["test_metadata"]["kwargs"])
+    assert sorted(broken_rules(warehouse, test["compiled_code"])) == [
+        ("level is one of 'province', 'city', 'county'", 1),
+        ("region_code is unique", 1),
+        ("region_name is never null", 1),
+    ]
+    assert {rule for rule, _ in broken_rules(warehouse, test["compiled_code"])} <= set(words)
+    # the same rules, unbroken, pass (2021-01-01 has no bad row)
+    proc = dbt(only_regions, warehouse, tmp_path, snapshot=SNAP_2)
+    assert proc.returncode == 0

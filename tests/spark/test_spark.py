@@ -79,7 +79,7 @@ def test_every_data_test_ran_on_spark(spark_built):
         assert found, run.stdout
         counts.append(tuple(int(g) for g in found.groups()))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts  # Spark's (models, tests) == DuckDB's
-    assert all(tests > 400 and failed == 0 for _, tests, failed in counts), counts
+    assert all(tests >= 100 and failed == 0 for _, tests, failed in counts), counts  # one `rules` test a model
 
 
 @pytest.mark.parametrize("snapshot", SNAPSHOTS, ids=str)
