@@ -68,6 +68,14 @@ def build_path(warehouse: Path | None = None) -> Path:
     return published.with_name(published.name + ".build")
 
 
+def dbt_target_path(warehouse: Path | None = None) -> Path:
+    """dbt's target folder for the builds of this warehouse (`<warehouse>.dbt`), kept from one
+    build to the next: dbt saves its parse of the project there (partial_parse.msgpack) and the
+    next week's build takes it up instead of parsing every file again."""
+    published = (warehouse or warehouse_path()).resolve()
+    return published.with_name(published.name + ".dbt")
+
+
 def export_locations() -> dict[str, str]:
     """Set `ZWFW_WAREHOUSE` and `ZWFW_LAKE` (and Spark's folders) to their resolved values
     (defaults included) for dbt."""

@@ -6,10 +6,9 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from dagster_project import config
-from dagster_project.assets.dbt import dbt_project, zwfw_dbt_models
+from dagster_project.assets.dbt import ZwfwDbtCliResource, dbt_project, zwfw_dbt_models
 from dagster_project.assets.ingestion import ingestion_assets
 from dagster_project.assets.publication import published_warehouse
 from dagster_project.assets.report import bulletin_report, dbt_docs_site, unit_worklists
@@ -29,7 +28,7 @@ defs = dg.Definitions(
     schedules=[weekly_snapshot_schedule],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": ZwfwDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
     # DuckDB takes one writer per file: steps run one after another in one process, so an
     # ingestion step and dbt never hold the warehouse at the same time.

@@ -31,6 +31,11 @@ class WarehouseResource(dg.ConfigurableResource):
         return config.build_path(self.file)
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder for this warehouse's builds, kept between them (its saved parse)."""
+        return config.dbt_target_path(self.file)
+
+    @property
     def lake_dir(self) -> Path:
         return Path(self.lake).resolve() if self.lake else config.lake_path(self.file)
 

@@ -1,8 +1,9 @@
 import datetime as dt
 import json
 
-from dagster_project.dbt_args import (dbt_build_args, dbt_docs_args, dbt_drop_build_schemas_args,
-                                     dbt_import_marts_args, dbt_parse_args, dbt_vars)
+from dagster_project.dbt_args import (SNAPSHOT_ENV, dbt_build_args, dbt_docs_args, dbt_drop_build_schemas_args,
+                                     dbt_import_marts_args, dbt_parse_args, dbt_vars, snapshot_env,
+                                     weekly_build_args)
 
 
 def test_vars_carry_the_snapshot_as_iso_date():
@@ -24,10 +25,12 @@ def test_weekly_build_leaves_unit_tests_to_the_test_suite():
     assert "--exclude-resource-type" not in dbt_build_args(dt.date(2020, 12, 25), unit_tests=True)
 
 
-def test_parse_args_compile_without_a_real_snapshot():
-    args = dbt_parse_args()
-    assert args[0] == "parse"
-    assert dt.date.fromisoformat(json.loads(args[2])["snapshot_date"])
+def test_parse_args_are_the_weekly_builds_so_its_parse_is_reused():
+    # dbt reuses a saved parse only when the command line's vars and target are the same
+    assert dbt_parse_args() == ["parse", "--target", "duckdb"]
+    assert "--vars" not in weekly_build_args()
+    assert weekly_build_args()[weekly_build_args().index("--exclude-resource-type") + 1] == "unit_test"
+    assert snapshot_env(dt.date(2020, 12, 25)) == {SNAPSHOT_ENV: "2020-12-25"}
 
 
 def test_docs_args_write_one_offline_page_without_compiling():

@@ -1,6 +1,9 @@
 """The dbt project as Dagster assets, one per model, with dbt tests as asset checks."""
 
 
+import contextlib
+import functools
+import os
 import re
 from typing import Any, Mapping, Optional
 
@@ -9,7 +12,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from dagster_project import config
 from dagster_project import lake as lake_layout
-from dagster_project.dbt_args import dbt_build_args, dbt_drop_build_schemas_args, dbt_import_marts_args
+from dagster_project.dbt_args import (dbt_build_args, dbt_drop_build_schemas_args, dbt_import_marts_args,
+                                     snapshot_env, weekly_build_args)
 from dagster_project.manifest import ensure_manifest
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.publish import fresh_scratch, fresh_spark_dir
@@ -54,6 +58,22 @@ def _columns(cols: Any) -> str:
 
 def _values(values: Any) -> str:
     return ", ".join(repr(v) for v in values) if isinstance(values, (list, tuple)) else repr(values)
+
+
+def rule_texts(kwargs: Mapping[str, Any]) -> list[str]:
+    """The rules of one `rules` test (dbt/tests/generic/rules.sql) in words, in its order: the
+    words a failing rule returns from the database (dbt/macros/rule_text.sql says them alike)."""
+    texts = [f"{column} is never null" for column in kwargs.get("not_null") or []]
+    for column, values in (kwargs.get("accepted_values") or {}).items():
+        quoted = ", ".join("'" + str(v) + "'" for v in values)
+        texts.append(f"{column} is one of {quoted}")
+    for column, (low, high) in (kwargs.get("between") or {}).items():
+        texts.append(f"{column} lies between {low} and {high} inclusive")
+    texts += [f"{numerator} never exceeds {denominator}"
+              for numerator, denominator in kwargs.get("numerator_le_denominator") or []]
+    texts += [f"{key} is unique" if isinstance(key, str) else f"no two rows share ({', '.join(key)})"
+              for key in kwargs.get("unique") or []]
+    return texts
 
 
 def dbt_test_description(test: Mapping[str, Any]) -> str:
@@ -105,6 +125,8 @@ def dbt_test_description(test: Mapping[str, Any]) -> str:
                     "denominator, or for counts its value")
     elif name == "unique_combination":
         sentence = f"No two rows of {model} share the same ({_columns(kwargs.get('combination'))})"
+    elif name == "rules":
+        sentence = f"In {model}: " + "; ".join(rule_texts(kwargs))
     else:  # a generic test this function does not know: its name and arguments
         qualified = ".".join(p for p in (metadata.get("namespace"), name) if p)
         args = ", ".join(f"{k}={v!r}" for k, v in sorted(kwargs.items())
@@ -164,7 +186,9 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     warehouse.export()
     fresh_scratch(warehouse.build)
     if config.engine_of(dbt.target) != "spark":
-        yield from dbt.cli(dbt_build_args(snapshot), context=context).stream()
+        with _environment(snapshot_env(snapshot)):  # dbt's process takes a copy when it starts
+            invocation = dbt.cli(weekly_build_args(), context=context, target_path=warehouse.dbt_target)
+        yield from _naming_broken_rules(invocation, warehouse.build)
         return
     session = dbt.target != config.SPARK_CONNECT_OUTPUT
     if not session:  # a Spark Connect server keeps its catalog between builds
@@ -173,8 +197,95 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     fresh_spark_dir(warehouse.spark_dir, warehouse.spark_marts, session=session)
     published = lake_layout.published_snapshots(warehouse.lake_dir)
     yield from dbt.cli(dbt_build_args(snapshot, lake_snapshots=published), context=context).stream()
-    duckdb_dbt = DbtCliResource(project_dir=dbt.project_dir, profiles_dir=dbt.profiles_dir, target="duckdb",
+    duckdb_dbt = ZwfwDbtCliResource(project_dir=dbt.project_dir, profiles_dir=dbt.profiles_dir, target="duckdb",
                                 dbt_executable=dbt.dbt_executable)
     duckdb_dbt.cli(dbt_import_marts_args(snapshot, warehouse.spark_marts), manifest=dbt_project.manifest_path,
                    raise_on_error=True).wait()
     context.log.info(f"imported the marts Spark wrote ({warehouse.spark_marts}) into {warehouse.build}")
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]):
+    """`values` in the environment for what starts inside the block, then as it was."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class ZwfwDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource without two costs of its start-up that this project never uses:
+    it would run `dbt --version` in a subprocess at every run (~1.5 s) rather than ask the
+    dbt-core installed beside it, and load the profile and a dbt adapter in this process
+    (~2 s) for `fetch_column_metadata` / `fetch_row_counts`, which the assets do not call."""
+
+    @functools.cached_property
+    def _cli_version(self):
+        from dbt.version import __version__
+        from packaging import version
+
+        return version.parse(__version__)
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
+
+
+def broken_rules(database, compiled_sql: str) -> list[tuple[str, int]]:
+    """(rule, failing rows) of a failed `rules` test, its compiled query run again on the
+    scratch `database` once dbt has let go of it."""
+    import duckdb
+
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return [(str(rule), int(rows)) for rule, rows in con.execute(compiled_sql).fetchall()]
+    finally:
+        con.close()
+
+
+def _naming_broken_rules(invocation, database):
+    """The invocation's events, with each failed `rules` check saying which of its rules broke
+    (its description, shown in the Dagster UI and the run summary): one node checks a model's
+    many rules, and a failure must still name itself. The failed checks follow the others, once
+    dbt has finished and released the scratch database."""
+    failed = []
+    try:
+        for event in invocation.stream():
+            if isinstance(event, dg.AssetCheckResult) and not event.passed:
+                failed.append(event)
+            else:
+                yield event
+    except Exception:
+        yield from _described(failed, invocation, database)
+        raise
+    yield from _described(failed, invocation, database)
+
+
+def _described(failed, invocation, database):
+    if not failed:
+        return
+    try:
+        compiled = {r["unique_id"]: r.get("compiled_code") or ""
+                    for r in invocation.get_artifact("run_results.json")["results"]}
+    except (OSError, ValueError, KeyError):
+        compiled = {}
+    for event in failed:
+        unique_id = getattr(event.metadata.get("unique_id"), "value", None)
+        sql = compiled.get(unique_id, "")
+        if not (unique_id or "").startswith("test.zwfw.rules_") or not sql:
+            yield event
+            continue
+        import duckdb
+
+        try:
+            broken = broken_rules(database, sql)
+        except duckdb.Error as exc:  # the rule names are a courtesy: the check failed either way
+            broken = [(f"(the broken rules could not be listed: {exc})", 0)]
+        text = "; ".join(f"{rule}: {rows} rows" if rows else rule for rule, rows in broken)
+        yield event._replace(description=f"broken: {text}",
+                             metadata={**event.metadata, "broken_rules": dg.MetadataValue.text(text)})

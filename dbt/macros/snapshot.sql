@@ -1,11 +1,18 @@
 {#- The snapshot a run computes, and the time windows derived from it (CONTRACT §1).
     Every model reads the snapshot through these macros, never through var() directly. -#}
 
-{#- snapshot_date() -> SQL DATE literal of var `snapshot_date` (ISO `YYYY-MM-DD`).
-    Missing or malformed var: compilation stops with an error. While dbt only parses
-    (execute = false) a missing var renders a NULL placeholder, so `dbt parse` works without it. -#}
+{#- snapshot_date() -> SQL DATE literal of var `snapshot_date` (ISO `YYYY-MM-DD`), else, once
+    dbt executes, of the environment variable ZWFW_SNAPSHOT_DATE. The orchestrator passes the
+    environment variable: dbt's partial parsing is void whenever the command line's vars change,
+    so a weekly build with the week in --vars would parse the whole project again (~8 s); the
+    variable is read only while executing, never while parsing, so the saved parse stays valid.
+    Missing or malformed: compilation stops with an error. While dbt only parses (execute =
+    false) a missing var renders a NULL placeholder, so `dbt parse` works without it. -#}
 {% macro snapshot_date() -%}
     {%- set raw = var('snapshot_date', none) -%}
+    {%- if raw is none and execute -%}
+        {%- set raw = env_var('ZWFW_SNAPSHOT_DATE', '') -%}
+    {%- endif -%}
     {%- set value = '' if raw is none else (raw | string | trim) -%}
     {%- if value == '' -%}
         {%- if execute -%}
