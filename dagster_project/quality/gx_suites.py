@@ -31,14 +31,15 @@ def run_suites(checks: list[Check], docs_dir: Path | None = None) -> list[Outcom
     except Exception:
         pass
     ds = context.data_sources.add_pandas("zwfw_warehouse")
+    # One data asset for every check's violation frame (the frame is the batch parameter of each
+    # run): an asset and a batch definition per check cost ~30 ms apiece and told GX nothing.
+    bd = ds.add_dataframe_asset(name="violations").add_batch_definition_whole_dataframe("violations_whole")
     outcomes: list[Outcome] = []
     vds = []
     for c in checks:
         if c.skipped:
             outcomes.append(Outcome(c, True, []))
             continue
-        asset = ds.add_dataframe_asset(name=c.name)
-        bd = asset.add_batch_definition_whole_dataframe(f"{c.name}_whole")
         suite = context.suites.add(gx.ExpectationSuite(name=c.name, meta={"description": c.description}))
         suite.add_expectation(gx.expectations.ExpectTableRowCountToEqual(value=0))
         suite.add_expectation(gx.expectations.ExpectColumnValuesToBeNull(

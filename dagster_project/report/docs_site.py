@@ -24,6 +24,7 @@ from dagster_project.dbt_args import dbt_docs_args
 from dagster_project.report import replace_file
 
 SITE_FILE = "index.html"
+FINGERPRINT_FILE = "index.html.sha256"  # what the page was made of (`fingerprint`)
 # Two leftovers of dbt's page make the browser fetch what is not there (a console error, and a
 # request off the page): `<use xlink:href="{{ getIcon(…) }}">` in its AngularJS templates,
 # fetched before AngularJS fills it in (`ng-attr-` sets it once interpolated), and a favicon
@@ -54,12 +55,42 @@ def _latest_snapshot(warehouse: Path) -> dt.date:
     return row
 
 
-def build_docs(warehouse: Path, out: Path, manifest: Path) -> Path:
-    """Write `out/index.html` from the published `warehouse` and the parsed dbt `manifest`."""
+def fingerprint(warehouse: Path, manifest: Path) -> str:
+    """What the page is made of: the parsed project (lineage, descriptions), the published
+    schema (dbt's catalog: tables, views, columns, types, comments), dbt's version and our fixes.
+    A week that changes neither publishes the same page, so it is not generated again."""
+    import hashlib
+
+    import dbt.version
+
+    digest = hashlib.sha256()
+    digest.update(Path(manifest).read_bytes())
+    digest.update(repr((dbt.version.__version__, FIXES)).encode())
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for sql in ("select schema_name, table_name, comment from duckdb_tables() "
+                    "where database_name = current_database() order by all",
+                    "select schema_name, view_name, comment from duckdb_views() "
+                    "where database_name = current_database() and not internal order by all",
+                    "select schema_name, table_name, column_index, column_name, data_type, comment from duckdb_columns() "
+                    "where database_name = current_database() and not internal order by all"):
+            digest.update(repr(con.execute(sql).fetchall()).encode("utf-8"))
+    finally:
+        con.close()
+    return digest.hexdigest()
+
+
+def build_docs(warehouse: Path, out: Path, manifest: Path, force: bool = False) -> Path:
+    """Write `out/index.html` from the published `warehouse` and the parsed dbt `manifest`,
+    unless the page there was made of the same project and schema (`force`: regardless)."""
     warehouse = Path(warehouse).resolve()
     if not warehouse.is_file():
         raise DocsError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
     snapshot = _latest_snapshot(warehouse)
+    made_of = fingerprint(warehouse, manifest)
+    stamp = out / FINGERPRINT_FILE
+    if not force and (out / SITE_FILE).is_file() and stamp.is_file() and stamp.read_text().strip() == made_of:
+        return out / SITE_FILE
     with tempfile.TemporaryDirectory(prefix="zwfw-docs-") as tmp:
         scratch = Path(tmp) / warehouse.name
         shutil.copyfile(warehouse, config.build_path(scratch))
@@ -84,4 +115,5 @@ def build_docs(warehouse: Path, out: Path, manifest: Path) -> Path:
         for broken, fixed in FIXES:
             html = html.replace(broken, fixed)
         replace_file(out / SITE_FILE, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+        replace_file(stamp, lambda tmp: tmp.write_text(made_of + "\n", encoding="utf-8"))
     return out / SITE_FILE

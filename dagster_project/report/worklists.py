@@ -13,9 +13,11 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import html
-import multiprocessing
 import os
+import pickle
 import re
+import subprocess
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ FONT = "宋体"
 OPEN_HEADINGS = ("指标", "范围", "记录编号", "记录名称", "责任部门", "原因", "首次列入", "已列周数")
 RESOLVED_HEADINGS = ("表", "指标", "范围", "记录编号", "记录名称", "责任部门", "原因（上期）", "首次列入", "整改前已列周数")
 WIDTHS = (26, 16, 22, 40, 30, 44, 12, 10)
+RECORDS_PER_WORKER = 20_000  # below about this many open records a second process does not pay
 
 
 @dataclass
@@ -240,6 +243,17 @@ def _write_group(job: tuple) -> list[UnitSummary]:
     return out
 
 
+def _in_worker(job: tuple) -> list[UnitSummary]:
+    """`_write_group(job)` in a worker process started as a module of the project
+    (`python -m dagster_project.report.worklists`), as the ingestion readers are: a fresh
+    interpreter that never imports the caller's `__main__` (multiprocessing's spawn would, and a
+    script without a main guard would run again in every worker)."""
+    proc = subprocess.run([sys.executable, "-m", __name__], input=pickle.dumps(job), capture_output=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"worklist worker exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-2000:]}")
+    return pickle.loads(proc.stdout)
+
+
 def _groups(sizes: dict[str, int], n: int) -> list[list[str]]:
     """Units dealt to `n` groups of about equal record counts, largest first."""
     groups: list[tuple[int, list[str]]] = [(0, []) for _ in range(n)]
@@ -250,7 +264,7 @@ def _groups(sizes: dict[str, int], n: int) -> list[list[str]]:
 
 
 def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = None,
-                    unit: str | None = None) -> WorklistFiles:
+                    unit: str | None = None, records_per_worker: int = RECORDS_PER_WORKER) -> WorklistFiles:
     started = time.monotonic()
     con = open_published(warehouse)
     try:
@@ -269,13 +283,14 @@ def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = N
         con.close()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # Writing cells is xlsxwriter's Python, one call per cell: the units are dealt to every core,
-    # each worker reading its own units (nothing large crosses a process boundary).
-    workers = max(1, min(os.cpu_count() or 1, len(codes)))
+    # Writing cells is xlsxwriter's Python, one call per cell: a large snapshot's units are dealt
+    # to every core, each worker reading its own units (nothing large crosses a process
+    # boundary). A worker starts in about a second, so a small snapshot is written here.
+    workers = max(1, min(os.cpu_count() or 1, len(codes), sum(sizes.values()) // max(1, records_per_worker)))
     jobs = [(Path(warehouse), snapshot, group, out_dir) for group in _groups(sizes, workers)]
     if len(jobs) > 1:
-        with concurrent.futures.ProcessPoolExecutor(len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-            summaries = [s for part in pool.map(_write_group, jobs) for s in part]
+        with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+            summaries = [s for part in pool.map(_in_worker, jobs) for s in part]
     else:
         summaries = [s for job in jobs for s in _write_group(job)]
     units = {s.unit_code: s for s in summaries}
@@ -284,3 +299,9 @@ def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = N
     return WorklistFiles(snapshot, previous, out_dir, index, [out_dir / file_name(c) for c in sorted(units)],
                          sum(u.open_count for u in units.values()), sum(u.resolved for u in units.values()),
                          time.monotonic() - started)
+
+
+if __name__ == "__main__":  # a worker of write_worklists: one pickled job on stdin, its summaries on stdout
+    from dagster_project.report import worklists  # the summaries pickled under the module's name, not __main__'s
+
+    sys.stdout.buffer.write(pickle.dumps(worklists._write_group(pickle.load(sys.stdin.buffer))))
