@@ -2,7 +2,8 @@
 """Bootstrap and run the project with nothing but Python 3.11 installed.
 
     python3 dev.py demo    # set up, generate the sample snapshot, build the warehouse and the bulletin
-    python3 dev.py test    # set up, run every test
+    python3 dev.py test    # set up, run every test (what CI runs)
+    python3 dev.py test --quick   # the inner loop: unit tests, dbt unit tests, one weekly run
 
 Set-up is idempotent: a virtualenv in .venv, the pinned dependencies (constraints.txt), the
 package in editable mode, and the dbt manifest that Dagster loads. `test` first provisions the
@@ -143,7 +144,16 @@ def demo() -> None:
           f"  {report / 'bulletin.html'}\n  {report / 'bulletin.xlsx'}")
 
 
+# The inner loop's tier: the Python unit tests, the dbt unit tests and one end-to-end weekly run
+# (tests marked `quick`), in a few minutes; no browser, no Spark, no fault suite.
+QUICK = ("-m", "quick or not (e2e or faults or spark)")
+
+
 def test(extra: list[str]) -> None:
+    if "--quick" in extra:
+        setup("test")
+        sh(str(BIN / "python"), "-m", "pytest", *QUICK, *[a for a in extra if a != "--quick"])
+        return
     provision_system_deps()  # first: a missing browser is said in seconds, not after the tests
     setup("test,spark")
     sh(str(BIN / "python"), "-m", "pytest", *extra)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.quick]  # quick: the inner loop's weekly run
 
 ZWFW = str(Path(sys.executable).with_name("zwfw"))
 
@@ -173,3 +173,36 @@ def test_every_metric_covers_its_whole_roster_plus_total(built):
     sizes = {k: len(next(iter(m.values()))) for k, m in by_scope.items()}
     assert sizes[(8, "city_level")] == 19 and sizes[(8, "direct_county")] == 11
     assert sizes[(9, "city_counties")] == 18  # 17 cities with counties (济源 has none) + 合计
+
+
+def _log_of(run: subprocess.CompletedProcess) -> str:
+    path = next(line.split(": ", 1)[1] for line in run.stdout.splitlines() if line.strip().startswith("log ("))
+    return Path(path).read_text(encoding="utf-8")
+
+
+def test_the_next_weeks_build_takes_up_dbts_saved_parse(built):
+    """dbt parses the project once per warehouse: the next build (the same command line, the
+    snapshot in the environment) takes up the parse saved in `<warehouse>.dbt`."""
+    second = _log_of(built["second"])
+    assert "Running with dbt=" in second and "Found 96 models" in second  # dbt's own output is there
+    assert "Unable to do partial parsing" not in second
+    assert (built["warehouse"].with_name(built["warehouse"].name + ".dbt") / "partial_parse.msgpack").is_file()
+
+
+def test_the_docs_site_is_made_again_only_when_project_or_schema_change(built):
+    import dagster as dg
+
+    from dagster_project.manifest import ensure_manifest
+    from dagster_project.report.docs_site import FINGERPRINT_FILE, default_docs_dir, fingerprint
+
+    docs = default_docs_dir(built["warehouse"])
+    assert (docs / FINGERPRINT_FILE).read_text().strip() == fingerprint(built["warehouse"], ensure_manifest())
+    run_ids = [next(line.split("dagster run: ", 1)[1].split()[0] for line in run.stdout.splitlines()
+                    if "dagster run: " in line) for run in (built["first"], built["second"])]
+    made = []
+    with dg.DagsterInstance.get() as instance:
+        for run_id in run_ids:
+            records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+            made += [r.event_log_entry.asset_materialization.metadata["regenerated"].value for r in records
+                     if r.event_log_entry.asset_materialization.asset_key == dg.AssetKey("dbt_docs_site")]
+    assert made == [True, False]  # the backfill made it; the week after changed neither project nor schema

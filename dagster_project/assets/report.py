@@ -85,12 +85,16 @@ DBT_DOCS_SITE = dg.AssetKey(["dbt_docs_site"])
 )
 def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from dagster_project.manifest import ensure_manifest
-    from dagster_project.report.docs_site import build_docs, default_docs_dir
+    from dagster_project.report.docs_site import FINGERPRINT_FILE, build_docs, default_docs_dir
 
     warehouse.hold_build_lock(context)
+    stamp = default_docs_dir(warehouse.file) / FINGERPRINT_FILE
+    before = stamp.stat().st_mtime_ns if stamp.exists() else None
     page = build_docs(warehouse.file, default_docs_dir(warehouse.file), ensure_manifest())
-    context.log.info(f"dbt docs site: {page}")
-    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(page))})
+    regenerated = not stamp.exists() or stamp.stat().st_mtime_ns != before
+    context.log.info(f"dbt docs site: {page}" + ("" if regenerated else " (project and schema unchanged: kept)"))
+    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(page)),
+                                          "regenerated": dg.MetadataValue.bool(regenerated)})
 
 
 # The assets that render what the published warehouse holds (not dbt models).

@@ -63,6 +63,7 @@ class WorklistFiles:
     records: int
     resolved: int
     seconds: float
+    workers: int = 0  # worker processes that wrote them (0: this process)
 
     def render(self) -> str:
         against = f", 已整改 against {self.previous.isoformat()}" if self.previous else ""
@@ -264,7 +265,9 @@ def _groups(sizes: dict[str, int], n: int) -> list[list[str]]:
 
 
 def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = None,
-                    unit: str | None = None, records_per_worker: int = RECORDS_PER_WORKER) -> WorklistFiles:
+                    unit: str | None = None, workers: int | None = None) -> WorklistFiles:
+    """`workers`: worker processes to deal the units to (default: one per core when the snapshot has
+    RECORDS_PER_WORKER open records per core, else none: written in this process)."""
     started = time.monotonic()
     con = open_published(warehouse)
     try:
@@ -286,8 +289,9 @@ def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = N
     # Writing cells is xlsxwriter's Python, one call per cell: a large snapshot's units are dealt
     # to every core, each worker reading its own units (nothing large crosses a process
     # boundary). A worker starts in about a second, so a small snapshot is written here.
-    workers = max(1, min(os.cpu_count() or 1, len(codes), sum(sizes.values()) // max(1, records_per_worker)))
-    jobs = [(Path(warehouse), snapshot, group, out_dir) for group in _groups(sizes, workers)]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, sum(sizes.values()) // RECORDS_PER_WORKER)
+    jobs = [(Path(warehouse), snapshot, group, out_dir) for group in _groups(sizes, max(1, min(workers, len(codes))))]
     if len(jobs) > 1:
         with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
             summaries = [s for part in pool.map(_in_worker, jobs) for s in part]
@@ -298,7 +302,7 @@ def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = N
     replace_file(index, lambda tmp: tmp.write_text(_index_html(snapshot, previous, units, titles), encoding="utf-8"))
     return WorklistFiles(snapshot, previous, out_dir, index, [out_dir / file_name(c) for c in sorted(units)],
                          sum(u.open_count for u in units.values()), sum(u.resolved for u in units.values()),
-                         time.monotonic() - started)
+                         time.monotonic() - started, len(jobs) if len(jobs) > 1 else 0)
 
 
 if __name__ == "__main__":  # a worker of write_worklists: one pickled job on stdin, its summaries on stdout

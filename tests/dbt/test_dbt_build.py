@@ -88,6 +88,7 @@ def built(tmp_path_factory, tiny_warehouse, dbt):
 
 
 @pytest.mark.e2e
+@pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_build_runs_every_model_unit_test_and_data_test(built):
     for run in built["runs"]:
         assert run.returncode == 0
@@ -99,6 +100,7 @@ def test_build_runs_every_model_unit_test_and_data_test(built):
 
 
 @pytest.mark.e2e
+@pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_tables_8_and_9_as_computed_by_hand(built):
     metrics, table_no = built["first"]
     assert set(metrics) == set(EXPECTED_2020_12_25)
@@ -113,6 +115,7 @@ def test_tables_8_and_9_as_computed_by_hand(built):
 
 
 @pytest.mark.e2e
+@pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_marts_print_units_by_ua_items_then_region_code_total_last(built):
     rows = _q(built["warehouse"], """
         select scope, print_order, unit_name, items, ua_items, ua_coverage_text
@@ -133,6 +136,7 @@ def test_marts_print_units_by_ua_items_then_region_code_total_last(built):
 
 
 @pytest.mark.e2e
+@pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_history_accumulates_and_rerunning_a_snapshot_replaces_it(built):
     per_snapshot = _q(built["warehouse"],
                       "select snapshot_date, count(*) from marts.fct_metrics where table_no in (8, 9) group by 1 order by 1")
@@ -148,6 +152,7 @@ def test_history_accumulates_and_rerunning_a_snapshot_replaces_it(built):
 
 
 @pytest.mark.e2e
+@pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_fct_metrics_has_exactly_the_contract_columns(built):
     columns = _q(built["warehouse"], """select column_name, data_type from information_schema.columns
                                         where table_schema = 'marts' and table_name = 'fct_metrics'
@@ -160,6 +165,7 @@ def test_fct_metrics_has_exactly_the_contract_columns(built):
 
 
 @pytest.mark.e2e
+@pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_schemas_are_the_layer_names(built):
     schemas = {r[0] for r in _q(built["warehouse"], "select distinct table_schema from information_schema.tables")}
     assert {"raw", "staging", "intermediate", "marts"} <= schemas
@@ -190,6 +196,7 @@ def test_parse_builds_the_manifest_without_a_warehouse_or_snapshot(tmp_path, dbt
 
 
 @pytest.mark.e2e
+@pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_worklist_lists_the_items_behind_tables_8_and_9_and_its_size_rule_ran(built):
     rows = _q(built["warehouse"], """
         select metric_code, scope, unit_code, record_kind, dept_id, reason, first_seen

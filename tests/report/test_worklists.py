@@ -110,3 +110,33 @@ def test_worklists_one_workbook_per_unit_with_resolved_records(published, tmp_pa
 def test_worklist_for_one_unit(published, tmp_path):
     assert main(["worklist", "--warehouse", str(published), "--unit", "410200", "--out", str(tmp_path / "one")]) == 0
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["410200.xlsx", "index.html"]
+
+
+def test_worker_processes_never_rerun_the_callers_script(published, tmp_path):
+    """A script without a main guard writes the worklists with a worker per unit group: the
+    workers start as a module of the project (`python -m`), so the script itself runs once (with
+    multiprocessing's spawn it ran again in every worker), and the workbooks are the same as
+    written in one process."""
+    import subprocess
+    import sys
+
+    ran = tmp_path / "ran.txt"
+    script = tmp_path / "weekly.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from dagster_project.report.worklists import write_worklists\n"
+        f"with open({str(ran)!r}, 'a') as f:\n"
+        "    f.write('ran\\n')\n"
+        f"files = write_worklists(Path({str(published)!r}), Path({str(tmp_path / 'out')!r}), workers=2)\n"
+        "print(files.workers, len(files.workbooks), files.records)\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert ran.read_text() == "ran\n"
+    in_one = write_worklists(published, tmp_path / "one", workers=1)
+    assert in_one.workers == 0 and len(in_one.workbooks) == 2  # two units: two groups, two workers
+    assert proc.stdout.split() == ["2", str(len(in_one.workbooks)), str(in_one.records)]
+    for book in in_one.workbooks:
+        by_worker = openpyxl.load_workbook(tmp_path / "out" / book.name)
+        alone = openpyxl.load_workbook(book)
+        assert [[c.value for c in row] for ws in by_worker for row in ws.iter_rows()] == \
+               [[c.value for c in row] for ws in alone for row in ws.iter_rows()]
