@@ -20,6 +20,7 @@ import pytest
 from dagster_project.quality.report import check_warehouse
 
 ZWFW = str(Path(sys.executable).with_name("zwfw"))
+pytestmark = pytest.mark.e2e  # a whole `zwfw run` behind the fixture: not the quick tier's
 
 
 @pytest.fixture(scope="module")
