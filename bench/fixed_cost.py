@@ -36,7 +36,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pipeline import floor  # noqa: E402  the same floor as the pipeline benchmark
+from pipeline import _size, floor  # noqa: E402  the same floor and sizes as the pipeline benchmark
 
 ZWFW = str(Path(sys.executable).with_name("zwfw"))
 BACKFILL, WEEK = "2020-12-18", "2020-12-25"
@@ -97,7 +97,7 @@ def main() -> None:
         for snapshot, extra in ((BACKFILL, []), (WEEK, ["--delta-days", "7"])):
             _run([ZWFW, "generate", "--world", "sample", "--scale", "0.2", "--out", str(raw), "--snapshot", snapshot,
                   *extra], env)
-        size = {s: sum(p.stat().st_size for p in (raw / s).rglob("*") if p.is_file()) / 2**20 for s in (BACKFILL, WEEK)}
+        size = {s: _size(raw / s) / 2**20 for s in (BACKFILL, WEEK)}
         floor_s = floor(raw / BACKFILL, base / "floor")
         shutil.rmtree(base / "floor", ignore_errors=True)
         print(f"e2e sample world: backfill {size[BACKFILL]:.1f} MiB delivered, week {size[WEEK]:.1f} MiB; "

@@ -9,6 +9,7 @@ A build works in `<warehouse>.build`, a scratch database made new for each build
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -66,6 +67,21 @@ def build_path(warehouse: Path | None = None) -> Path:
     """The scratch database a build works in (dbt's target): new for each build, never published."""
     published = (warehouse or warehouse_path()).resolve()
     return published.with_name(published.name + ".build")
+
+
+@contextlib.contextmanager
+def environ_restored(*keys: str):
+    """On leaving the block, `keys` of the environment are as they were on entering it, so what a
+    run points there for the processes it starts never leaks into the caller (a test, a notebook)."""
+    saved = {k: os.environ.get(k) for k in keys}
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def dbt_target_path(warehouse: Path | None = None) -> Path:

@@ -196,23 +196,6 @@ def _check_key(evaluation):
     return dg.AssetCheckKey(evaluation.asset_key, evaluation.check_name)
 
 
-@contextlib.contextmanager
-def _locations_restored():
-    """The run points ZWFW_WAREHOUSE/ZWFW_LAKE/ZWFW_RAW_DIR at its own locations (dbt and the
-    resources read them); afterwards the caller's environment is as it was, so a later run in the
-    same process (a test, a notebook) never inherits this run's lake."""
-    keys = (config.WAREHOUSE_ENV, config.LAKE_ENV, config.RAW_DIR_ENV)
-    saved = {k: os.environ.get(k) for k in keys}
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path, verbose: bool = False) -> RunSummary:
     import dagster as dg
 
@@ -220,7 +203,7 @@ def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path, verbose: boo
     published_file = warehouse.resolve()
     log_file = None if verbose else (
         published_file.parent / "logs" / f"run-{snapshot.isoformat()}-{dt.datetime.now():%Y%m%dT%H%M%S}.log")
-    with _output_to(log_file) as terminal, _locations_restored():
+    with _output_to(log_file) as terminal, config.environ_restored(config.WAREHOUSE_ENV, config.LAKE_ENV, config.RAW_DIR_ENV):
         summary = _run(raw_dir, snapshot, published_file, terminal, dg)
     summary.log_file = log_file
     summary.seconds = time.monotonic() - started

@@ -1,7 +1,6 @@
 """The dbt project as Dagster assets, one per model, with dbt tests as asset checks."""
 
 
-import contextlib
 import functools
 import os
 import re
@@ -186,7 +185,9 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     warehouse.export()
     fresh_scratch(warehouse.build)
     if config.engine_of(dbt.target) != "spark":
-        with _environment(snapshot_env(snapshot)):  # dbt's process takes a copy when it starts
+        env = snapshot_env(snapshot)
+        with config.environ_restored(*env):  # dbt's process takes a copy of the environment when it starts
+            os.environ.update(env)
             invocation = dbt.cli(weekly_build_args(), context=context, target_path=warehouse.dbt_target)
         yield from _naming_broken_rules(invocation, warehouse.build)
         return
@@ -202,21 +203,6 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     duckdb_dbt.cli(dbt_import_marts_args(snapshot, warehouse.spark_marts), manifest=dbt_project.manifest_path,
                    raise_on_error=True).wait()
     context.log.info(f"imported the marts Spark wrote ({warehouse.spark_marts}) into {warehouse.build}")
-
-
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]):
-    """`values` in the environment for what starts inside the block, then as it was."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 class ZwfwDbtCliResource(DbtCliResource):
