@@ -89,8 +89,7 @@ def main() -> None:
            "DAGSTER_DISABLE_TELEMETRY": "1", "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret"}
     for key in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_DEVELOPMENT_KEY"):
         env.pop(key, None)
-    home.mkdir(exist_ok=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    home.mkdir(exist_ok=True)  # `zwfw run` writes its settings (dagster_project/instance.py)
     try:
         shutil.rmtree(published.parent, ignore_errors=True)
         shutil.rmtree(raw, ignore_errors=True)

@@ -145,8 +145,7 @@ def main() -> None:
            "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret"}
     for key in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR"):
         env.pop(key, None)
-    (base / "dagster_home").mkdir(exist_ok=True)
-    (base / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (base / "dagster_home").mkdir(exist_ok=True)  # `zwfw run` writes its settings (dagster_project/instance.py)
     try:
         print(f"scale {a.scale:g}, engine {a.engine}, work dir {base}")
         shutil.rmtree(published.parent, ignore_errors=True)  # the backfill starts from nothing

@@ -54,8 +54,7 @@ def main() -> None:
     env = {**os.environ, "DAGSTER_HOME": str(out / "dagster_home"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     if not env.get("ZWFW_PII_KEY"):
         env["ZWFW_DEVELOPMENT_KEY"] = "1"  # the sample's generated data
-    (out / "dagster_home").mkdir()
-    (out / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (out / "dagster_home").mkdir()  # `zwfw run` writes its settings (dagster_project/instance.py)
     if not (Path(args.raw_dir) / args.snapshot).is_dir():
         _timed([str(BIN / "zwfw"), "generate", "--out", args.raw_dir, "--snapshot", args.snapshot], env)
 

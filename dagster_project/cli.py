@@ -239,9 +239,12 @@ def _cmd_mf(args: argparse.Namespace) -> int:
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:
+    from dagster_project import config
+    from dagster_project.instance import write_settings
     from dagster_project.manifest import ensure_manifest
 
     print(f"dbt manifest: {ensure_manifest(force=True)}")
+    print(f"Dagster instance settings: {write_settings(config.dagster_home())}")
     return 0
 
 

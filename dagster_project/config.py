@@ -23,6 +23,11 @@ DEFAULT_RAW_DIR = PROJECT_ROOT / "raw"
 # The Dagster instance `zwfw run` records into and `dagster dev` shows (dev.py sets DAGSTER_HOME to it).
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME, else the project's `.dagster_home`."""
+    return Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
+
 WAREHOUSE_ENV = "ZWFW_WAREHOUSE"
 LAKE_ENV = "ZWFW_LAKE"
 RAW_DIR_ENV = "ZWFW_RAW_DIR"

@@ -141,11 +141,10 @@ def dagster_instance():
     """The persistent instance of DAGSTER_HOME (default: .dagster_home in the project, as dev.py sets)."""
     import dagster as dg
 
-    home = Path(os.environ.get("DAGSTER_HOME") or config.DEFAULT_DAGSTER_HOME).resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    settings = home / "dagster.yaml"
-    if not settings.exists():
-        settings.write_text("telemetry:\n  enabled: false\n")
+    from dagster_project.instance import write_settings
+
+    home = config.dagster_home()
+    write_settings(home)
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
 

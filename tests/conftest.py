@@ -30,7 +30,9 @@ _SHM = Path("/dev/shm")
 _DAGSTER_HOME = Path(tempfile.mkdtemp(prefix="zwfw-test-dagster-home-",
                                       dir=_SHM if _SHM.is_dir() and os.access(_SHM, os.W_OK) else None))
 atexit.register(shutil.rmtree, _DAGSTER_HOME, ignore_errors=True)  # one per session, not one left per session
-(_DAGSTER_HOME / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+from dagster_project.instance import write_settings  # noqa: E402
+
+write_settings(_DAGSTER_HOME)  # what `zwfw setup` writes for a developer's instance
 os.environ["DAGSTER_HOME"] = str(_DAGSTER_HOME)
 
 

@@ -31,6 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "dagster_project.engine": {"dagster_project.config"},
     "dagster_project.manifest": {"dagster_project.config", "dagster_project.dbt_args"},
     "dagster_project.partitions": set(),
+    "dagster_project.instance": set(),
     "dagster_project.resources": {"dagster_project.config", "dagster_project.build_lock", "dagster_project.lake"},
     "dagster_project.quality": {"zwfw_contract", "dagster_project.config", "dagster_project.partitions",
                                 "dagster_project.resources"},
@@ -48,7 +49,7 @@ ALLOWED: dict[str, set[str]] = {
     "dagster_project.run": {"dagster_project.config", "dagster_project.assets", "dagster_project.progress", "dagster_project.definitions",
                             "dagster_project.jobs", "dagster_project.manifest", "dagster_project.partitions",
                             "dagster_project.publish", "dagster_project.resources", "dagster_project.lake",
-                            "dagster_project.build_lock", "dagster_project.engine"},
+                            "dagster_project.build_lock", "dagster_project.engine", "dagster_project.instance"},
     # The command line sits on top; it reaches the generator only inside `zwfw generate`.
     "dagster_project.cli": {"*"},
 }

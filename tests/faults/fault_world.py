@@ -29,12 +29,13 @@ def dagster_home(home: Path, *snapshots: str) -> Path:
     the UI's "Add partition" or the schedule registers them before a run of the job."""
     import dagster as dg
 
+    from dagster_project.instance import write_settings
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
 
     old = os.umask(0o027)  # a private instance, as zwfw and the code location make their files
     try:
         home.mkdir(parents=True, exist_ok=True)
-        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        write_settings(home)
         with dg.DagsterInstance.from_config(str(home)) as instance:
             instance.add_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME, list(snapshots))
     finally:
