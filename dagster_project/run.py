@@ -16,7 +16,6 @@ import contextlib
 import datetime as dt
 import os
 import sys
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -109,12 +108,6 @@ def _source_counts(lake: Path, snapshot: dt.date) -> list[SourceCount]:
     finally:
         con.close()
     return [SourceCount(r[0], int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in rows]
-
-
-def _warm_imports() -> None:
-    """Import the checks' Great Expectations (~3 s) while ingestion and dbt run, which wait on
-    their own processes most of the time, rather than when the checks start."""
-    import great_expectations  # noqa: F401
 
 
 def _blocking_failure(check) -> bool:
@@ -245,7 +238,6 @@ def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path,
         instance.add_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME, [key])
     models, tests = _dbt_counts(defs)
     dbt_checks = _dbt_check_keys()
-    threading.Thread(target=_warm_imports, name="zwfw-warm-imports", daemon=True).start()
     with ProgressReporter(instance, run_id, terminal, models, tests):
         result = defs.resolve_job_def(WEEKLY_JOB_NAME).execute_in_process(
             instance=instance, partition_key=key, raise_on_error=False, run_id=run_id,

@@ -16,6 +16,7 @@ from dagster_project.dbt_args import (dbt_build_args, dbt_drop_build_schemas_arg
 from dagster_project.manifest import ensure_manifest
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.publish import fresh_scratch, fresh_spark_dir
+from dagster_project.quality.gx_suites import warm_import
 from dagster_project.resources import WarehouseResource
 
 # The manifest is rebuilt (`dbt parse`) whenever it is missing or older than the dbt sources, so
@@ -181,6 +182,7 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     both engines.
     """
     warehouse.hold_build_lock(context)
+    warm_import()  # the checks' GX, while dbt runs
     snapshot = parse_snapshot(context.partition_key)
     warehouse.export()
     fresh_scratch(warehouse.build)
