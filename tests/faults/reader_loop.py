@@ -8,6 +8,7 @@ every time the sets disagreed (a mix of two publications).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,10 @@ TABLES = ("marts.fct_metrics", "marts.fct_t08_unified_acceptance", "marts.fct_wo
 
 def main() -> None:
     published, stop, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    # Lowest priority: the readers take what the builds leave of the two cores (a build waits on
+    # dbt or on the disk much of the time), rather than slowing every build by half, and they
+    # still read throughout each publication.
+    os.nice(19)
     queries, errors, mixes, seen = 0, [], [], set()
     while not stop.exists():
         try:
