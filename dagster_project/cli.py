@@ -18,6 +18,14 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date YYYY-MM-DD: {text!r}") from None
 
 
+def _settings(warehouse: Path):
+    """The settings of a command on a published `warehouse` (its lake and reports beside it, unless
+    the environment moves them)."""
+    from dagster_project import config
+
+    return config.Settings.from_environ(warehouse=warehouse)
+
+
 def _no_warehouse(warehouse: Path) -> str:
     return f"{warehouse}: no such file (expected a warehouse built by zwfw run)"
 
@@ -68,12 +76,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from dagster_project import config, engine
 
-    if args.engine:  # before the definitions load: the dbt resource takes its target from it
-        os.environ[config.DBT_TARGET_ENV] = args.engine
-    try:
-        problems = engine.problems(config.engine_of(config.dbt_target()))
-    except config.EngineError as exc:
-        problems = [str(exc)]
+    try:  # the settings of this run, built once here and passed down
+        settings = config.Settings.from_environ(warehouse=warehouse, raw_dir=Path(args.raw_dir), engine=args.engine)
+    except (config.EngineError, config.SettingsError) as exc:
+        return _fail("run", [str(exc)])
+    problems = engine.problems(settings)
     if problems:
         return _fail("run", problems)
     from dagster_project.run import run_snapshot
@@ -88,7 +95,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from dagster_project.build_lock import BuildLocked
 
     try:
-        summary = run_snapshot(Path(args.raw_dir), args.snapshot, warehouse, verbose=args.verbose)
+        summary = run_snapshot(settings, args.snapshot, verbose=args.verbose)
     except BuildLocked as exc:
         return _fail("run", [str(exc)])
     print(summary.render())
@@ -106,7 +113,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return _fail("check", [problem])
     docs = Path(args.docs) if args.docs else warehouse.with_name(warehouse.name + ".docs")
     started = time.monotonic()
-    ok, text, _ = check_warehouse(warehouse, args.snapshot, docs)
+    from dagster_project import config
+
+    settings = config.Settings.from_environ(warehouse=warehouse)
+    ok, text, _ = check_warehouse(warehouse, args.snapshot, docs, volume_drop=settings.volume_drop)
     print(text)
     print(f"checks took {time.monotonic() - started:.1f}s")
     return 0 if ok else 1
@@ -164,7 +174,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return _fail("report", [problem])
     try:
         snapshot = args.snapshot or read_marts(warehouse).snapshot
-        out = Path(args.out) if args.out else default_out_dir(warehouse, snapshot)
+        out = Path(args.out) if args.out else default_out_dir(_settings(warehouse).report_dir, snapshot)
         files = render_report(warehouse, snapshot, out, issued=args.issued)
     except ReportError as exc:
         print(f"zwfw report: {exc}", file=sys.stderr)
@@ -203,7 +213,9 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
     warehouse = Path(args.warehouse).absolute()
     try:
-        page = build_docs(warehouse, Path(args.out) if args.out else default_docs_dir(warehouse), ensure_manifest())
+        settings = _settings(warehouse)
+        page = build_docs(warehouse, Path(args.out) if args.out else default_docs_dir(settings.report_dir),
+                          ensure_manifest(), settings.dbt_environment())
     except DocsError as exc:
         return _fail("docs", [str(exc)])
     print(f"dbt docs site (open it in a browser; it needs no network): {page}")
@@ -221,7 +233,6 @@ def _cmd_sql(args: argparse.Namespace) -> int:
 
 def _cmd_mf(args: argparse.Namespace) -> int:
     """MetricFlow's `mf` on the published warehouse: dbt's target `published` attaches it read-only."""
-    import os
     import subprocess
 
     from dagster_project import config
@@ -231,9 +242,8 @@ def _cmd_mf(args: argparse.Namespace) -> int:
     if not warehouse.is_file():
         return _fail("mf", [_no_warehouse(warehouse)])
     ensure_manifest()  # dbt parse writes target/semantic_manifest.json, which mf reads
-    env = {**os.environ, config.WAREHOUSE_ENV: str(warehouse), "ZWFW_DBT_TARGET": "published",
-           "DBT_PROFILES_DIR": str(config.DBT_PROJECT_DIR), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    env.setdefault(config.LAKE_ENV, str(config.lake_path(warehouse)))
+    env = _settings(warehouse).subprocess_environment(DBT_PROFILES_DIR=str(config.DBT_PROJECT_DIR),
+                                                      ZWFW_DBT_TARGET="published")
     mf = Path(sys.executable).with_name("mf")
     return subprocess.run([str(mf), *args.args], cwd=config.DBT_PROJECT_DIR, env=env).returncode
 
@@ -244,7 +254,7 @@ def _cmd_setup(args: argparse.Namespace) -> int:
     from dagster_project.manifest import ensure_manifest
 
     print(f"dbt manifest: {ensure_manifest(force=True)}")
-    print(f"Dagster instance settings: {write_settings(config.dagster_home())}")
+    print(f"Dagster instance settings: {write_settings(config.Settings.from_environ().dagster_home)}")
     return 0
 
 

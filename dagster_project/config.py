@@ -1,17 +1,18 @@
-"""Paths and settings, read from the environment in one place.
+"""Paths and settings: every variable of the environment is read here, and only here.
 
-`ZWFW_WAREHOUSE` is the single switch for where the published DuckDB warehouse lives, and
-`ZWFW_LAKE` for the Parquet lake (default: `lake/` beside the warehouse). Ingestion, the Dagster
-resources and the dbt profile and sources read the same two variables; `export_locations()` puts
-the resolved defaults into the environment so that a dbt subprocess sees what Python sees.
-A build works in `<warehouse>.build`, a scratch database made new for each build.
+The edge (the CLI, `dagster dev`'s code location, a test) builds one frozen `Settings` from its
+arguments and the environment; from there the settings are passed, never broadcast: Dagster gets
+them as resources, dbt as the environment of its own process (`Settings.dbt_environment`).
+`ZWFW_WAREHOUSE` names the published DuckDB warehouse, and the other locations default beside
+it. A build works in `<warehouse>.build`, a scratch database made new for each build.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,7 @@ DEFAULT_RAW_DIR = PROJECT_ROOT / "raw"
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 
 
-def dagster_home() -> Path:
-    """DAGSTER_HOME, else the project's `.dagster_home`."""
-    return Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
 
 WAREHOUSE_ENV = "ZWFW_WAREHOUSE"
 LAKE_ENV = "ZWFW_LAKE"
@@ -56,75 +55,41 @@ def private_files() -> None:
 DEV_PII_KEY = "zwfw-development-key-not-secret"
 
 
-def warehouse_path() -> Path:
-    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).resolve()
-
-
-def lake_path(warehouse: Path | None = None) -> Path:
-    """The Parquet lake: `ZWFW_LAKE`, else `lake/` beside the (published) warehouse."""
-    env = os.environ.get(LAKE_ENV)
-    if env:
-        return Path(env).resolve()
-    return (warehouse or warehouse_path()).resolve().parent / "lake"
-
-
-def build_path(warehouse: Path | None = None) -> Path:
+def build_path(warehouse: Path) -> Path:
     """The scratch database a build works in (dbt's target): new for each build, never published."""
-    published = (warehouse or warehouse_path()).resolve()
+    published = Path(warehouse).resolve()
     return published.with_name(published.name + ".build")
 
 
-@contextlib.contextmanager
-def environ_restored(*keys: str):
-    """On leaving the block, `keys` of the environment are as they were on entering it, so what a
-    run points there for the processes it starts never leaks into the caller (a test, a notebook)."""
-    saved = {k: os.environ.get(k) for k in keys}
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def dbt_target_path(warehouse: Path | None = None) -> Path:
+def dbt_target_path(warehouse: Path) -> Path:
     """dbt's target folder for the builds of this warehouse (`<warehouse>.dbt`), kept from one
     build to the next: dbt saves its parse of the project there (partial_parse.msgpack) and the
     next week's build takes it up instead of parsing every file again."""
-    published = (warehouse or warehouse_path()).resolve()
+    published = Path(warehouse).resolve()
     return published.with_name(published.name + ".dbt")
-
-
-def export_locations() -> dict[str, str]:
-    """Set `ZWFW_WAREHOUSE` and `ZWFW_LAKE` (and Spark's folders) to their resolved values
-    (defaults included) for dbt."""
-    locations = {WAREHOUSE_ENV: str(warehouse_path()), LAKE_ENV: str(lake_path()),
-                 SPARK_DIR_ENV: str(spark_dir())}
-    os.environ.update(locations)
-    return locations
 
 
 DBT_TARGET_ENV = "ZWFW_DBT_TARGET"  # the engine that runs the dbt models: duckdb (default) or spark
 ENGINES = ("duckdb", "spark")
+DBT_MEMORY_ENV = "ZWFW_DBT_MEMORY_LIMIT"
 SPARK_DIR_ENV = "ZWFW_SPARK_DIR"  # a local Spark session's metastore (Derby) and warehouse
+SPARK_LAKE_ENV = "ZWFW_SPARK_LAKE"  # the lake as a Spark cluster addresses it
+SPARK_MASTER_ENV = "ZWFW_SPARK_MASTER"
+SPARK_THREADS_ENV = "ZWFW_SPARK_THREADS"
+SPARK_DRIVER_MEMORY_ENV = "ZWFW_SPARK_DRIVER_MEMORY"
 SPARK_REMOTE_ENV = "SPARK_REMOTE"  # pyspark's own: a Spark Connect server (sc://host:port), not a local JVM
 SPARK_CONNECT_OUTPUT = "spark_connect"  # the profile's output for it (a server takes no master nor JVM options)
+VOLUME_DROP_ENV = "ZWFW_VOLUME_DROP"  # the volume check warns below this fraction of last week's rows
+DBT_BUILD_ENV = "ZWFW_DBT_BUILD"  # for dbt only: the scratch database (dbt/profiles.yml), set from Settings
+JAVA_HOME_ENV = "JAVA_HOME"
 
 
 class EngineError(ValueError):
     """ZWFW_DBT_TARGET names no engine of this project."""
 
 
-def dbt_target() -> str:
-    """The dbt profile's output the build runs on: `ZWFW_DBT_TARGET` (`duckdb` unless it says
-    `spark`), and for Spark with `SPARK_REMOTE` set, `spark_connect` (dbt/profiles.yml chooses
-    alike when dbt runs by hand)."""
-    target = (os.environ.get(DBT_TARGET_ENV) or "duckdb").strip()
-    if target not in ENGINES:
-        raise EngineError(f"{DBT_TARGET_ENV}={target!r}: the build runs on one of {', '.join(ENGINES)}")
-    return SPARK_CONNECT_OUTPUT if target == "spark" and os.environ.get(SPARK_REMOTE_ENV) else target
+class SettingsError(ValueError):
+    """A variable of the environment holds a value the pipeline cannot use."""
 
 
 def engine_of(target: str | None) -> str:
@@ -132,38 +97,132 @@ def engine_of(target: str | None) -> str:
     return "spark" if target in ("spark", SPARK_CONNECT_OUTPUT) else "duckdb"
 
 
-def spark_dir(warehouse: Path | None = None) -> Path:
-    """A local Spark session's own folder (`ZWFW_SPARK_DIR`, else `<warehouse>.spark`): its Derby
-    metastore allows one process, so each build starts it anew (publish.fresh_spark_dir)."""
-    env = os.environ.get(SPARK_DIR_ENV)
-    if env:
-        return Path(env).resolve()
-    published = (warehouse or warehouse_path()).resolve()
-    return published.with_name(published.name + ".spark")
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run is told, resolved once at the edge (the CLI, `dagster dev`'s code
+    location, a test) and then passed: to Dagster as resources, to dbt as its process's
+    environment (`dbt_environment`). Nothing below the edge reads or writes `os.environ`.
+
+    The key that pseudonymises personal data is not among them: Dagster stores its resources'
+    values with each run, so ingestion asks `pii_key()` for it at the step.
+    """
+
+    warehouse: Path
+    lake: Path
+    raw_dir: Path
+    report_dir: Path
+    dagster_home: Path
+    engine: str = "duckdb"
+    spark_remote: str = ""
+    spark_lake: str = ""
+    spark_dir: Path | None = None
+    spark_master: str = "local[2]"
+    spark_threads: int = 2
+    spark_driver_memory: str = "4g"
+    dbt_memory_limit: str = "6GB"
+    ingest_memory_limit: str = DEFAULT_INGEST_MEMORY_LIMIT
+    ingest_chunk_mb: float = DEFAULT_INGEST_CHUNK_MB
+    keep_build: bool = False
+    volume_drop: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise EngineError(f"{DBT_TARGET_ENV}={self.engine!r}: the build runs on one of {', '.join(ENGINES)}")
+        if self.spark_dir is None:
+            object.__setattr__(self, "spark_dir", self.warehouse.with_name(self.warehouse.name + ".spark"))
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None, *, warehouse: Path | str | None = None,
+                     raw_dir: Path | str | None = None, engine: str | None = None) -> "Settings":
+        """The settings the environment gives (the README's table), arguments first: a location
+        left unset is derived from the warehouse, as the README says."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str:
+            return (env.get(name) or "").strip()
+
+        def number(name: str, default: float, kind=float):
+            text = get(name)
+            try:
+                return kind(text) if text else default
+            except ValueError:
+                raise SettingsError(f"{name}={text!r}: expected a number") from None
+
+        published = Path(warehouse or get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).absolute().resolve()
+        lake = Path(get(LAKE_ENV)).resolve() if get(LAKE_ENV) else published.parent / "lake"
+        report = Path(get(REPORT_DIR_ENV)).resolve() if get(REPORT_DIR_ENV) else published.parent / "report"
+        spark_dir = Path(get(SPARK_DIR_ENV)).resolve() if get(SPARK_DIR_ENV) else None
+        return cls(
+            warehouse=published,
+            lake=lake,
+            raw_dir=Path(raw_dir or get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).absolute().resolve(),
+            report_dir=report,
+            dagster_home=Path(get(DAGSTER_HOME_ENV) or DEFAULT_DAGSTER_HOME).resolve(),
+            engine=(engine or get(DBT_TARGET_ENV) or "duckdb"),
+            spark_remote=get(SPARK_REMOTE_ENV),
+            spark_lake=get(SPARK_LAKE_ENV),
+            spark_dir=spark_dir,
+            spark_master=get(SPARK_MASTER_ENV) or "local[2]",
+            spark_threads=number(SPARK_THREADS_ENV, 2, int),
+            spark_driver_memory=get(SPARK_DRIVER_MEMORY_ENV) or "4g",
+            dbt_memory_limit=get(DBT_MEMORY_ENV) or "6GB",
+            ingest_memory_limit=get(INGEST_MEMORY_ENV) or DEFAULT_INGEST_MEMORY_LIMIT,
+            ingest_chunk_mb=number(INGEST_CHUNK_ENV, DEFAULT_INGEST_CHUNK_MB),
+            keep_build=get(KEEP_BUILD_ENV) == "1",
+            volume_drop=number(VOLUME_DROP_ENV, 0.5),
+        )
+
+    @property
+    def build(self) -> Path:
+        return build_path(self.warehouse)
+
+    @property
+    def dbt_target(self) -> str:
+        """The dbt profile's output the build runs on: `duckdb`, `spark` (a local session), or
+        `spark_connect` when pyspark's SPARK_REMOTE names a server."""
+        return SPARK_CONNECT_OUTPUT if self.engine == "spark" and self.spark_remote else self.engine
+
+    @property
+    def ingest_chunk_bytes(self) -> int:
+        return int(self.ingest_chunk_mb * 2**20)
+
+    def dbt_environment(self, warehouse: Path | None = None) -> dict[str, str]:
+        """What dbt's profile and sources read, one variable per location, already resolved
+        (dbt/profiles.yml derives nothing). `warehouse`: another published file (the docs site's copy)."""
+        published = Path(warehouse or self.warehouse)
+        spark_dir = self.spark_dir if warehouse is None else published.with_name(published.name + ".spark")
+        env = {
+            WAREHOUSE_ENV: str(published),
+            DBT_BUILD_ENV: str(build_path(published)),
+            LAKE_ENV: str(self.lake),
+            SPARK_LAKE_ENV: self.spark_lake or str(self.lake),
+            SPARK_DIR_ENV: str(spark_dir),
+            SPARK_MASTER_ENV: self.spark_master,
+            SPARK_THREADS_ENV: str(self.spark_threads),
+            SPARK_DRIVER_MEMORY_ENV: self.spark_driver_memory,
+            DBT_MEMORY_ENV: self.dbt_memory_limit,
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        if self.spark_remote:
+            env[SPARK_REMOTE_ENV] = self.spark_remote
+        return env
+
+    def subprocess_environment(self, warehouse: Path | None = None, **extra: str) -> dict[str, str]:
+        """This process's environment with `dbt_environment` over it: for a dbt or mf process."""
+        return child_environment(self.dbt_environment(warehouse), extra)
 
 
-def raw_dir() -> Path:
-    return Path(os.environ.get(RAW_DIR_ENV) or DEFAULT_RAW_DIR).resolve()
+def child_environment(*overlays: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a process this one starts: its own, with `overlays` over it. A child
+    is told its settings this way; this process's environment is never written."""
+    env = dict(os.environ)
+    for overlay in overlays:
+        env.update(overlay)
+    return env
 
 
-def report_dir(warehouse: Path | None = None) -> Path:
-    """Where bulletins go (one folder per snapshot): `ZWFW_REPORT_DIR`, else `report/` beside the warehouse."""
-    env = os.environ.get(REPORT_DIR_ENV)
-    if env:
-        return Path(env).resolve()
-    return (warehouse or warehouse_path()).resolve().parent / "report"
-
-
-def keep_build() -> bool:
-    return os.environ.get(KEEP_BUILD_ENV) == "1"
-
-
-def ingest_memory_limit() -> str:
-    return os.environ.get(INGEST_MEMORY_ENV) or DEFAULT_INGEST_MEMORY_LIMIT
-
-
-def ingest_chunk_bytes() -> int:
-    return int(float(os.environ.get(INGEST_CHUNK_ENV) or DEFAULT_INGEST_CHUNK_MB) * 2**20)
+def java_home() -> str:
+    return os.environ.get(JAVA_HOME_ENV) or ""
 
 
 DEVELOPMENT_KEY_ENV = "ZWFW_DEVELOPMENT_KEY"  # "1": sample data only, pseudonymise with DEV_PII_KEY

@@ -1,4 +1,4 @@
-"""The engine the dbt models run on (`ZWFW_DBT_TARGET`): what it is, and what it lacks here.
+"""The engine the dbt models run on (`config.Settings.engine`): what it is, and what it lacks here.
 
 Asked before a run starts, so a missing JVM or pyspark is said in one line at once rather
 than as a stack trace from inside dbt, and named in the run summary afterwards.
@@ -7,7 +7,6 @@ than as a stack trace from inside dbt, and named in the run summary afterwards.
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,34 +21,29 @@ def _version(package: str) -> str | None:
         return None
 
 
-def remote() -> str | None:
-    """The Spark Connect server a build on Spark goes to (`SPARK_REMOTE`), or None: a local session."""
-    return os.environ.get(config.SPARK_REMOTE_ENV) or None
-
-
-def describe(engine: str) -> str:
+def describe(settings: config.Settings) -> str:
     """One line: `duckdb 2.0.1`, `spark 4.3.0 (session, local[2])` or `spark 4.3.0 (connect, sc://…)`."""
-    if engine != "spark":
+    if settings.engine != "spark":
         return f"duckdb {_version('duckdb')}"
-    where = f"connect, {remote()}" if remote() else f"session, {os.environ.get('ZWFW_SPARK_MASTER') or 'local[2]'}"
+    where = f"connect, {settings.spark_remote}" if settings.spark_remote else f"session, {settings.spark_master}"
     return f"spark {_version('pyspark')} ({where})"
 
 
 def java() -> str | None:
-    home = os.environ.get("JAVA_HOME")
+    home = config.java_home()
     candidate = str(Path(home) / "bin" / "java") if home else shutil.which("java")
     return candidate if candidate and Path(candidate).exists() else None
 
 
-def problems(engine: str) -> list[str]:
-    """What a build on `engine` needs and this machine lacks, one sentence each."""
-    if engine != "spark":
+def problems(settings: config.Settings) -> list[str]:
+    """What a build on the settings' engine needs and this machine lacks, one sentence each."""
+    if settings.engine != "spark":
         return []
     found = []
     if _version("dbt-spark") is None or _version("pyspark") is None:
         found.append("the spark engine needs dbt-spark and pyspark: pip install -c constraints.txt -e '.[spark]' "
                      "(python3 dev.py test installs them)")
-    if not remote():  # a local session runs a JVM in this process
+    if not settings.spark_remote:  # a local session runs a JVM in this process
         path = java()
         if path is None:
             found.append("the spark engine's local session needs Java 17 or newer: "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,9 +28,8 @@ def ensure_manifest(force: bool = False) -> Path:
     manifest = manifest_path()
     if force or _stale(manifest):
         # one manifest whichever engine builds: the asset graph is the same on both
-        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", config.DBT_TARGET_ENV: "duckdb"}
-        env.setdefault(config.WAREHOUSE_ENV, str(config.warehouse_path()))
-        env.setdefault(config.LAKE_ENV, str(config.lake_path()))
+        # (the locations only let the profile render: parsing reads no data)
+        env = config.Settings.from_environ().subprocess_environment()
         dbt = Path(sys.executable).with_name("dbt")
         cmd = [str(dbt), *dbt_parse_args(), "--project-dir", str(config.DBT_PROJECT_DIR),
                "--profiles-dir", str(config.DBT_PROJECT_DIR)]

@@ -202,7 +202,7 @@ def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]
     return nxt
 
 
-def publish(build: Path, published: Path, lake: Path, snapshot: dt.date) -> Published:
+def publish(build: Path, published: Path, lake: Path, snapshot: dt.date, keep_build: bool = False) -> Published:
     """Export the snapshot's marts to the lake, assemble the new warehouse, swap it in."""
     published = Path(published)
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -215,6 +215,6 @@ def publish(build: Path, published: Path, lake: Path, snapshot: dt.date) -> Publ
         os.fsync(fd)
     finally:
         os.close(fd)
-    if not config.keep_build():  # published: the scratch (staging, intermediate tables) is not needed again
+    if not keep_build:  # published: the scratch (staging, intermediate tables) is not needed again
         fresh_scratch(build)
     return Published(published, len(marts), len(_lake_snapshots(lake, marts)), published.stat().st_size)

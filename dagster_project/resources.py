@@ -1,8 +1,11 @@
-"""Where the pipeline reads and writes, as a Dagster resource."""
+"""Where the pipeline reads and writes, and how much memory it takes, as a Dagster resource.
+
+Built from `config.Settings` at the edge (`WarehouseResource.of`), so the Dagster UI shows the
+values a run used; nothing here looks at the environment.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -12,19 +15,30 @@ from dagster_project import lake as lake_layout
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The published warehouse, the scratch database a build works in, and the lake.
+    """The published warehouse, the scratch database a build works in, the lake, the landing
+    zone and the report folder, with the limits of ingestion and of the checks."""
 
-    Empty fields mean "ask `ZWFW_WAREHOUSE` / `ZWFW_LAKE` at run time", the variables the dbt
-    profile and sources read too, so Python and dbt can never point at different places.
-    """
+    path: str
+    lake: str
+    raw_dir: str
+    report_dir: str
+    spark_dir: str = ""
+    keep_build: bool = False
+    ingest_memory_limit: str = config.DEFAULT_INGEST_MEMORY_LIMIT
+    ingest_chunk_mb: float = config.DEFAULT_INGEST_CHUNK_MB
+    volume_drop: float = 0.5
 
-    path: str = ""
-    lake: str = ""
+    @classmethod
+    def of(cls, settings: config.Settings) -> "WarehouseResource":
+        return cls(path=str(settings.warehouse), lake=str(settings.lake), raw_dir=str(settings.raw_dir),
+                   report_dir=str(settings.report_dir), spark_dir=str(settings.spark_dir),
+                   keep_build=settings.keep_build, ingest_memory_limit=settings.ingest_memory_limit,
+                   ingest_chunk_mb=settings.ingest_chunk_mb, volume_drop=settings.volume_drop)
 
     @property
     def file(self) -> Path:
         """The published file analysts read; only publication replaces it, by one rename."""
-        return Path(self.path).resolve() if self.path else config.warehouse_path()
+        return Path(self.path).resolve()
 
     @property
     def build(self) -> Path:
@@ -37,24 +51,29 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def lake_dir(self) -> Path:
-        return Path(self.lake).resolve() if self.lake else config.lake_path(self.file)
+        return Path(self.lake).resolve()
 
     @property
-    def spark_dir(self) -> Path:
+    def landing_zone(self) -> Path:
+        return Path(self.raw_dir).resolve()
+
+    @property
+    def reports(self) -> Path:
+        return Path(self.report_dir).resolve()
+
+    @property
+    def spark_session_dir(self) -> Path:
         """A local Spark session's metastore and warehouse (a build on Spark only)."""
-        return config.spark_dir(self.file)
+        return Path(self.spark_dir).resolve() if self.spark_dir else self.file.with_name(self.file.name + ".spark")
 
     @property
     def spark_marts(self) -> Path:
         """Where a build on Spark writes its marts (dbt_project.yml's location_root), as seen here."""
         return self.lake_dir / lake_layout.SPARK_MARTS
 
-    def export(self) -> None:
-        """Point `ZWFW_WAREHOUSE`, `ZWFW_LAKE` and a local Spark session's folder at this resource's,
-        for dbt (`ZWFW_SPARK_LAKE` is the user's alone: unset, dbt reads `ZWFW_LAKE`)."""
-        os.environ[config.WAREHOUSE_ENV] = str(self.file)
-        os.environ[config.LAKE_ENV] = str(self.lake_dir)
-        os.environ[config.SPARK_DIR_ENV] = str(self.spark_dir)
+    @property
+    def ingest_chunk_bytes(self) -> int:
+        return int(self.ingest_chunk_mb * 2**20)
 
     def hold_build_lock(self, context) -> None:
         """Every step of a build holds `<warehouse>.lock` for its run (dagster_project/build_lock.py):

@@ -56,6 +56,7 @@ class RunSummary:
     log_file: Path | None = None
     run_id: str = ""
     engine: str = ""  # e.g. "duckdb 2.0.1", "spark 4.3.0 (session, local[2])"
+    dagster_home: Path | None = None
 
     def render(self) -> str:
         lines = [f"snapshot {self.snapshot.isoformat()}: {'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s"]
@@ -84,7 +85,7 @@ class RunSummary:
         else:
             lines.append(f"  NOT published; {self.warehouse} is unchanged")
         if self.run_id:
-            lines.append(f"  dagster run: {self.run_id} (dagster dev shows it; DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})")
+            lines.append(f"  dagster run: {self.run_id} (dagster dev shows it; DAGSTER_HOME={self.dagster_home})")
         if self.log_file:
             lines.append(f"  log (Dagster, dbt, stack traces): {self.log_file}")
         return "\n".join(lines)
@@ -130,16 +131,14 @@ def _error_line(event) -> str:
     return first.split(": ", 1)[1] if first.startswith(("dagster_project.", "dagster.", "dagster_dbt.")) and ": " in first else first
 
 
-def dagster_instance():
+def dagster_instance(home: Path):
     """The persistent instance of DAGSTER_HOME (default: .dagster_home in the project, as dev.py sets)."""
     import dagster as dg
 
     from dagster_project.instance import write_settings
 
-    home = config.dagster_home()
     write_settings(home)
-    os.environ["DAGSTER_HOME"] = str(home)
-    return dg.DagsterInstance.get()
+    return dg.DagsterInstance.from_config(str(home))
 
 
 @contextlib.contextmanager
@@ -169,7 +168,7 @@ def _output_to(log_file: Path | None):
         terminal.close()
 
 
-def _dbt_counts(defs) -> tuple[int, int]:
+def _dbt_counts() -> tuple[int, int]:
     """How many dbt models and dbt tests the weekly job runs (for 'N of M')."""
     from dagster_project.assets.dbt import zwfw_dbt_models
 
@@ -188,60 +187,51 @@ def _check_key(evaluation):
     return dg.AssetCheckKey(evaluation.asset_key, evaluation.check_name)
 
 
-def run_snapshot(raw_dir: Path, snapshot: dt.date, warehouse: Path, verbose: bool = False) -> RunSummary:
-    import dagster as dg
-
+def run_snapshot(settings: config.Settings, snapshot: dt.date, verbose: bool = False) -> RunSummary:
+    """Build, check and publish `snapshot` from `settings.raw_dir` into `settings.warehouse`."""
     started = time.monotonic()
-    published_file = warehouse.resolve()
+    published_file = settings.warehouse
     log_file = None if verbose else (
         published_file.parent / "logs" / f"run-{snapshot.isoformat()}-{dt.datetime.now():%Y%m%dT%H%M%S}.log")
-    with _output_to(log_file) as terminal, config.environ_restored(config.WAREHOUSE_ENV, config.LAKE_ENV, config.RAW_DIR_ENV):
-        summary = _run(raw_dir, snapshot, published_file, terminal, dg)
+    with _output_to(log_file) as terminal:
+        summary = _run(settings, snapshot, terminal)
     summary.log_file = log_file
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _run(raw_dir: Path, snapshot: dt.date, published_file: Path, terminal, dg) -> RunSummary:
-    os.environ[config.WAREHOUSE_ENV] = str(published_file)
-    lake = config.lake_path(published_file)
-    os.environ[config.LAKE_ENV] = str(lake)
-    os.environ[config.RAW_DIR_ENV] = str(raw_dir.resolve())
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-
+def _run(settings: config.Settings, snapshot: dt.date, terminal) -> RunSummary:
     run_id = str(uuid.uuid4())
     # before anything starts: a second build of this warehouse stops here, naming the running one
-    stale = build_lock.acquire(published_file, run_id, "zwfw run")
+    stale = build_lock.acquire(settings.warehouse, run_id, "zwfw run")
     if stale is not None:
         print(f"zwfw run: took over the lock of a build that is no longer running ({stale.describe()})", file=terminal)
     try:
         ensure_manifest()
-        return _execute(raw_dir, snapshot, published_file, lake, run_id, terminal, dg)
+        return _execute(settings, snapshot, run_id, terminal)
     finally:
-        build_lock.release(published_file)
+        build_lock.release(settings.warehouse)
 
 
-def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path, run_id: str, terminal, dg
-             ) -> RunSummary:
+def _execute(settings: config.Settings, snapshot: dt.date, run_id: str, terminal) -> RunSummary:
     from dagster_project import engine
-    from dagster_project.assets.dbt import dbt_project
     from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
     from dagster_project.assets.report import BULLETIN_REPORT, DBT_DOCS_SITE, REPORT_ASSETS, UNIT_WORKLISTS
-    from dagster_project.definitions import defs
+    from dagster_project.definitions import build_definitions
     from dagster_project.jobs import WEEKLY_JOB_NAME
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
     from dagster_project.progress import ProgressReporter
 
     key = snapshot.isoformat()
-    instance = dagster_instance()
+    instance = dagster_instance(settings.dagster_home)
     if not instance.has_dynamic_partition(SNAPSHOT_PARTITIONS_NAME, key):
         instance.add_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME, [key])
-    models, tests = _dbt_counts(defs)
+    models, tests = _dbt_counts()
     dbt_checks = _dbt_check_keys()
     with ProgressReporter(instance, run_id, terminal, models, tests):
-        result = defs.resolve_job_def(WEEKLY_JOB_NAME).execute_in_process(
+        result = build_definitions(settings).resolve_job_def(WEEKLY_JOB_NAME).execute_in_process(
             instance=instance, partition_key=key, raise_on_error=False, run_id=run_id,
-            tags={"zwfw/launched_by": "zwfw run", "zwfw/raw_dir": str(raw_dir.resolve())},
+            tags={"zwfw/launched_by": "zwfw run", "zwfw/raw_dir": str(settings.raw_dir)},
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
         materializations = [e.step_materialization_data.materialization
@@ -261,7 +251,7 @@ def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path,
 
         summary = RunSummary(
             snapshot=snapshot,
-            warehouse=published_file,
+            warehouse=settings.warehouse,
             success=result.success and not any(_blocking_failure(c) for c in checks),
             published=False,
             seconds=0.0,
@@ -276,9 +266,10 @@ def _execute(raw_dir: Path, snapshot: dt.date, published_file: Path, lake: Path,
             worklists=worklists[0] if worklists else None,
             docs=docs[0] if docs else None,
             run_id=run_id,
-            engine=engine.describe(config.engine_of(dbt_project.target)),
+            engine=engine.describe(settings),
+            dagster_home=settings.dagster_home,
         )
-        summary.sources = _source_counts(lake, snapshot)
+        summary.sources = _source_counts(settings.lake, snapshot)
         summary.published = PUBLISHED_WAREHOUSE in materialized
         summary.success = summary.success and summary.published
     return summary

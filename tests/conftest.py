@@ -15,10 +15,10 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 # which `zwfw run` refuses unless told so explicitly (config.pii_key).
 os.environ["ZWFW_DEVELOPMENT_KEY"] = "1"
 os.environ.pop("ZWFW_PII_KEY", None)
-# Tests pass their locations explicitly: a developer's (or a leaked) ZWFW_LAKE/ZWFW_WAREHOUSE
-# must not send a test's run to another lake.
-for _location in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD"):
-    os.environ.pop(_location, None)
+# Tests pass their settings explicitly: a developer's (or a leaked) ZWFW_LAKE, ZWFW_DBT_TARGET,
+# ZWFW_SPARK_* or ZWFW_INGEST_* must not send a test's run elsewhere, nor change how it runs.
+for _name in [k for k in os.environ if (k.startswith("ZWFW_") and k != "ZWFW_DEVELOPMENT_KEY") or k == "SPARK_REMOTE"]:
+    os.environ.pop(_name, None)
 # The test runs record into a Dagster instance of their own, never the developer's .dagster_home.
 import atexit  # noqa: E402
 import shutil  # noqa: E402

@@ -156,9 +156,10 @@ def test_description_under_config_or_meta_is_used_and_blank_ones_are_not():
 
 @pytest.fixture(scope="module")
 def defs(dbt_manifest):
-    from dagster_project.definitions import defs
+    from dagster_project import config
+    from dagster_project.definitions import build_definitions
 
-    return defs
+    return build_definitions(config.Settings.from_environ())
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ from zwfw_contract.sources import SOURCES
 
 @pytest.fixture(scope="module")
 def defs(dbt_manifest):
-    from dagster_project.definitions import defs
+    from dagster_project import config
+    from dagster_project.definitions import build_definitions
 
-    return defs
+    return build_definitions(config.Settings.from_environ())
 
 
 def _specs(defs):

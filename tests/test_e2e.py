@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -209,12 +210,12 @@ def test_the_docs_site_is_made_again_only_when_project_or_schema_change(built):
     from dagster_project.manifest import ensure_manifest
     from dagster_project.report.docs_site import FINGERPRINT_FILE, default_docs_dir, fingerprint
 
-    docs = default_docs_dir(built["warehouse"])
+    docs = default_docs_dir(built["warehouse"].parent / "report")
     assert (docs / FINGERPRINT_FILE).read_text().strip() == fingerprint(built["warehouse"], ensure_manifest())
     run_ids = [next(line.split("dagster run: ", 1)[1].split()[0] for line in run.stdout.splitlines()
                     if "dagster run: " in line) for run in (built["first"], built["second"])]
     made = []
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
         for run_id in run_ids:
             records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
             made += [r.event_log_entry.asset_materialization.metadata["regenerated"].value for r in records

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-MOVED = ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD")
+MOVED = ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD", "ZWFW_DBT_BUILD")
 
 
 def digest(path: Path) -> str:

@@ -1,16 +1,15 @@
 """The dbt project as Dagster assets, one per model, with dbt tests as asset checks."""
 
 
-import functools
-import os
 import re
 from typing import Any, Mapping, Optional
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from dagster_project import config
 from dagster_project import lake as lake_layout
+from dagster_project.dbt_cli import ZwfwDbtCliResource
 from dagster_project.dbt_args import (dbt_build_args, dbt_drop_build_schemas_args, dbt_import_marts_args,
                                      snapshot_env, weekly_build_args)
 from dagster_project.manifest import ensure_manifest
@@ -23,11 +22,9 @@ from dagster_project.resources import WarehouseResource
 # `dagster dev`, the CLI and tests always load the current project. This plays the part of
 # `DbtProject.prepare_if_dev()`, with the dbt beside this interpreter rather than one on PATH.
 ensure_manifest()
-# The engine is the dbt target (`ZWFW_DBT_TARGET`: duckdb or spark; with SPARK_REMOTE, Spark
-# through a Connect server), read once where the code location loads, so `zwfw run`,
-# `dagster dev` and the schedule build on the one it names.
-dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.DBT_PROJECT_DIR,
-                         target=config.dbt_target())
+# One project, whichever engine builds it: the engine is the dbt resource's target, from the
+# settings the edge built (`ZwfwDbtCliResource.of`).
+dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.DBT_PROJECT_DIR)
 
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -171,7 +168,7 @@ class LayeredTranslator(DagsterDbtTranslator):
     partitions_def=snapshot_partitions,
     dagster_dbt_translator=LayeredTranslator(),
 )
-def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: ZwfwDbtCliResource, warehouse: WarehouseResource):
     """`dbt build` of one snapshot in a new scratch database (never a copy of the published file),
     reading the lake; publication (`published_warehouse`) takes the marts from there.
 
@@ -184,44 +181,24 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     warehouse.hold_build_lock(context)
     warm_import()  # the checks' GX, while dbt runs
     snapshot = parse_snapshot(context.partition_key)
-    warehouse.export()
     fresh_scratch(warehouse.build)
     if config.engine_of(dbt.target) != "spark":
-        env = snapshot_env(snapshot)
-        with config.environ_restored(*env):  # dbt's process takes a copy of the environment when it starts
-            os.environ.update(env)
-            invocation = dbt.cli(weekly_build_args(), context=context, target_path=warehouse.dbt_target)
+        invocation = dbt.cli(weekly_build_args(), env=snapshot_env(snapshot), context=context,
+                             target_path=warehouse.dbt_target)
         yield from _naming_broken_rules(invocation, warehouse.build)
         return
     session = dbt.target != config.SPARK_CONNECT_OUTPUT
     if not session:  # a Spark Connect server keeps its catalog between builds
         dbt.cli(dbt_drop_build_schemas_args(snapshot), manifest=dbt_project.manifest_path,
                 raise_on_error=True).wait()
-    fresh_spark_dir(warehouse.spark_dir, warehouse.spark_marts, session=session)
+    fresh_spark_dir(warehouse.spark_session_dir, warehouse.spark_marts, session=session)
     published = lake_layout.published_snapshots(warehouse.lake_dir)
     yield from dbt.cli(dbt_build_args(snapshot, lake_snapshots=published), context=context).stream()
     duckdb_dbt = ZwfwDbtCliResource(project_dir=dbt.project_dir, profiles_dir=dbt.profiles_dir, target="duckdb",
-                                dbt_executable=dbt.dbt_executable)
+                                    dbt_executable=dbt.dbt_executable, env=dbt.env)
     duckdb_dbt.cli(dbt_import_marts_args(snapshot, warehouse.spark_marts), manifest=dbt_project.manifest_path,
                    raise_on_error=True).wait()
     context.log.info(f"imported the marts Spark wrote ({warehouse.spark_marts}) into {warehouse.build}")
-
-
-class ZwfwDbtCliResource(DbtCliResource):
-    """dagster-dbt's resource without two costs of its start-up that this project never uses:
-    it would run `dbt --version` in a subprocess at every run (~1.5 s) rather than ask the
-    dbt-core installed beside it, and load the profile and a dbt adapter in this process
-    (~2 s) for `fetch_column_metadata` / `fetch_row_counts`, which the assets do not call."""
-
-    @functools.cached_property
-    def _cli_version(self):
-        from dbt.version import __version__
-        from packaging import version
-
-        return version.parse(__version__)
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
 
 
 def broken_rules(database, compiled_sql: str) -> list[tuple[str, int]]:

@@ -57,10 +57,12 @@ def build_ingestion_asset(source: Source) -> dg.AssetsDefinition:
         snapshot = parse_snapshot(context.partition_key)
         result = ingest_source(
             source.name,
-            raw_dir=config.raw_dir(),
+            raw_dir=warehouse.landing_zone,
             snapshot_date=snapshot,
             lake=warehouse.lake_dir,
-            pii_key=config.pii_key(),
+            pii_key=config.pii_key(),  # a secret: read at the step, never a resource value Dagster stores
+            memory_limit=warehouse.ingest_memory_limit,
+            chunk_bytes=warehouse.ingest_chunk_bytes,
         )
         if result.absent:
             context.log.warning(f"{source.name}: no delivery for {snapshot} (no changes this week)")

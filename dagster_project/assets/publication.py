@@ -34,7 +34,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
 
     warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
-    result = publish(warehouse.build, warehouse.file, warehouse.lake_dir, snapshot)
+    result = publish(warehouse.build, warehouse.file, warehouse.lake_dir, snapshot, keep_build=warehouse.keep_build)
     context.log.info(f"published {result.file}: {result.marts} marts, {result.snapshots} snapshots, "
                      f"{result.bytes / 2**20:.1f} MiB")
     return dg.MaterializeResult(metadata={

@@ -10,6 +10,7 @@ warehouse).
 import dagster as dg
 
 from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
+from dagster_project.dbt_cli import ZwfwDbtCliResource
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.resources import WarehouseResource
 
@@ -31,7 +32,7 @@ def bulletin_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
     warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
-    files = render_report(warehouse.file, snapshot, default_out_dir(warehouse.file, snapshot))
+    files = render_report(warehouse.file, snapshot, default_out_dir(warehouse.reports, snapshot))
     context.log.info(files.render())
     return dg.MaterializeResult(metadata={
         "html": dg.MetadataValue.path(str(files.html)),
@@ -59,7 +60,7 @@ def unit_worklists(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 
     warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
-    files = write_worklists(warehouse.file, default_out_dir(warehouse.file, snapshot) / "worklists", snapshot)
+    files = write_worklists(warehouse.file, default_out_dir(warehouse.reports, snapshot) / "worklists", snapshot)
     context.log.info(files.render())
     return dg.MaterializeResult(metadata={
         "index": dg.MetadataValue.path(str(files.index)),
@@ -83,14 +84,15 @@ DBT_DOCS_SITE = dg.AssetKey(["dbt_docs_site"])
                 "(<report dir>/docs/index.html) with the lineage from the raw sources to every mart and "
                 "every table and column described.",
 )
-def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                  dbt: ZwfwDbtCliResource) -> dg.MaterializeResult:
     from dagster_project.manifest import ensure_manifest
     from dagster_project.report.docs_site import FINGERPRINT_FILE, build_docs, default_docs_dir
 
     warehouse.hold_build_lock(context)
-    stamp = default_docs_dir(warehouse.file) / FINGERPRINT_FILE
+    stamp = default_docs_dir(warehouse.reports) / FINGERPRINT_FILE
     before = stamp.stat().st_mtime_ns if stamp.exists() else None
-    page = build_docs(warehouse.file, default_docs_dir(warehouse.file), ensure_manifest())
+    page = build_docs(warehouse.file, default_docs_dir(warehouse.reports), ensure_manifest(), dbt.env)
     regenerated = not stamp.exists() or stamp.stat().st_mtime_ns != before
     context.log.info(f"dbt docs site: {page}" + ("" if regenerated else " (project and schema unchanged: kept)"))
     return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(page)),

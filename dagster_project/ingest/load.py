@@ -100,6 +100,8 @@ def ingest_source(
     snapshot_date: dt.date,
     lake: Path,
     pii_key: str,
+    memory_limit: str = config.DEFAULT_INGEST_MEMORY_LIMIT,
+    chunk_bytes: int = config.DEFAULT_INGEST_CHUNK_MB * 2**20,
 ) -> LoadResult:
     """Validate and load `raw_dir/<snapshot_date>/<source>.*` into the lake partition of the snapshot.
 
@@ -127,8 +129,9 @@ def ingest_source(
             # Spills of the in-memory database stay in a private temp dir; the memory limit
             # makes a large delivery spill there instead of failing.
             con.execute(f"SET temp_directory = {sql_str(tmp)}")
-            con.execute(f"SET memory_limit = {sql_str(config.ingest_memory_limit())}")
-            return _load(con, source, delivered, snapshot_date, lake, Protection.of(source, pii_key), Path(tmp))
+            con.execute(f"SET memory_limit = {sql_str(memory_limit)}")
+            return _load(con, source, delivered, snapshot_date, lake, Protection.of(source, pii_key), Path(tmp),
+                         chunk_bytes)
         finally:
             con.close()
 
@@ -223,6 +226,7 @@ def _load(
     lake: Path,
     protection: Protection,
     tmp: Path,
+    chunk_bytes: int,
 ) -> LoadResult:
     """Validate the delivery chunk by chunk (`chunks`) and write its partition.
 
@@ -245,7 +249,7 @@ def _load(
         )
     con.execute("CREATE TABLE files (_fno INTEGER, file VARCHAR)")
     con.executemany("INSERT INTO files VALUES (?, ?)", [(i, d.rel) for i, d in enumerate(delivered)])
-    groups = chunks(delivered, config.ingest_chunk_bytes())
+    groups = chunks(delivered, chunk_bytes)
     stamp = f"TIMESTAMP {sql_str(loaded_at.isoformat(sep=' '))}"
     cols = ", ".join(f"c.{ident(c.name)}" for c in source.columns)
     staged_all: list[StagedFile | None] = [None] * len(delivered)

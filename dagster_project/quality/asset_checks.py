@@ -28,12 +28,8 @@ def gx_reconciliation_checks(context: dg.AssetCheckExecutionContext, warehouse: 
     from dagster_project.quality.checks import ERROR, collect
     from dagster_project.quality.gx_suites import run_suites
 
-    snapshot = None
-    try:
-        snapshot = parse_snapshot(context.partition_key)  # type: ignore[attr-defined]
-    except Exception:
-        snapshot = None
-    _, checks = collect(warehouse.build, snapshot)
+    snapshot = parse_snapshot(context.partition_key)  # the checks run in the snapshot's run only
+    _, checks = collect(warehouse.build, snapshot, volume_drop=warehouse.volume_drop)
     outcomes = run_suites(checks)
     for name, (group, _) in GROUPS.items():
         mine = [o for o in outcomes if o.check.group == group]

@@ -7,7 +7,6 @@ Every check reads DuckDB read-only into pandas. A violation frame always has a t
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,6 @@ WARN = "WARN"
 EVENT_KEYS = {"cases": "case_id", "evaluations": "eval_id", "tickets": "ticket_id"}
 UNBOUNDED = {"t11_cases_per_capita", "t14_active_eval_rate", "t15_active_eval_rate", "t18_target_completion"}
 TOL = 1e-12
-VOLUME_DROP_ENV = "ZWFW_VOLUME_DROP"  # fraction; default 0.5
 
 
 @dataclass
@@ -359,10 +357,8 @@ def volume_checks(ctx: CheckContext) -> list[Check]:
 
 # ---------------------------------------------------------------- entry ----
 
-def collect(warehouse: Path, snapshot: dt.date | None = None, volume_drop: float | None = None,
+def collect(warehouse: Path, snapshot: dt.date | None = None, volume_drop: float = 0.5,
             groups: tuple[str, ...] = ("metrics", "cross_table", "raw", "volume")) -> tuple[dt.date, list[Check]]:
-    if volume_drop is None:
-        volume_drop = float(os.environ.get(VOLUME_DROP_ENV, "0.5"))
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         snap = snapshot or latest_snapshot(con)

@@ -10,8 +10,8 @@ from dagster_project.quality.gx_suites import Outcome, run_suites
 
 
 def check_warehouse(warehouse: Path, snapshot: dt.date | None = None, docs: Path | None = None,
-                    max_lines: int = 5) -> tuple[bool, str, list[Outcome]]:
-    snap, checks = collect(warehouse, snapshot)
+                    max_lines: int = 5, volume_drop: float = 0.5) -> tuple[bool, str, list[Outcome]]:
+    snap, checks = collect(warehouse, snapshot, volume_drop=volume_drop)
     outcomes = run_suites(checks, docs)
     lines = [f"checks of {warehouse} snapshot {snap}"]
     groups: dict[str, list[Outcome]] = {}

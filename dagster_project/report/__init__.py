@@ -64,13 +64,10 @@ def render_report(warehouse: Path, snapshot: dt.date | None, out_dir: Path,
                        time.monotonic() - started)
 
 
-def default_out_dir(warehouse: Path, snapshot: dt.date) -> Path:
-    """`$ZWFW_REPORT_DIR/<snapshot>/`, by default beside the warehouse: <warehouse dir>/report/<snapshot>/.
-
-    A build (`<file>.build`) sits beside the published file, so both give the same folder."""
-    from dagster_project import config
-
-    return config.report_dir(Path(warehouse)) / snapshot.isoformat()
+def default_out_dir(report_dir: Path, snapshot: dt.date) -> Path:
+    """`<report dir>/<snapshot>/` (`config.Settings.report_dir`: `ZWFW_REPORT_DIR`, by default
+    `report/` beside the warehouse)."""
+    return Path(report_dir) / snapshot.isoformat()
 
 
 __all__ = ["ReportError", "ReportFiles", "render_report", "default_out_dir", "read_marts"]

@@ -1,8 +1,8 @@
 """The dbt docs site of a published warehouse: one offline HTML page with the lineage from the
 raw sources to every mart and every description, for analysts (`zwfw docs`, and each `zwfw run`).
 
-dbt reads its catalog through the project's profile, whose target is `<ZWFW_WAREHOUSE>.build`.
-It gets a private copy of the published file under that name in a temporary folder: dbt never
+dbt reads its catalog through the project's profile, whose target is the build database
+(`ZWFW_DBT_BUILD`, `<warehouse>.build`). It gets a private copy of the published file under that name in a temporary folder: dbt never
 opens the published file (a build may replace it meanwhile, an analyst may hold it), and the
 copy is deleted afterwards.
 """
@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -37,9 +38,9 @@ class DocsError(RuntimeError):
     """The docs site could not be built (no warehouse, dbt failed)."""
 
 
-def default_docs_dir(warehouse: Path) -> Path:
+def default_docs_dir(report_dir: Path) -> Path:
     """`docs/` beside the bulletins: `<report dir>/docs/index.html`."""
-    return config.report_dir(warehouse) / "docs"
+    return Path(report_dir) / "docs"
 
 
 def _latest_snapshot(warehouse: Path) -> dt.date:
@@ -80,9 +81,10 @@ def fingerprint(warehouse: Path, manifest: Path) -> str:
     return digest.hexdigest()
 
 
-def build_docs(warehouse: Path, out: Path, manifest: Path, force: bool = False) -> Path:
+def build_docs(warehouse: Path, out: Path, manifest: Path, dbt_env: Mapping[str, str], force: bool = False) -> Path:
     """Write `out/index.html` from the published `warehouse` and the parsed dbt `manifest`,
-    unless the page there was made of the same project and schema (`force`: regardless)."""
+    unless the page there was made of the same project and schema (`force`: regardless).
+    `dbt_env`: the variables dbt reads (`config.Settings.dbt_environment`)."""
     warehouse = Path(warehouse).resolve()
     if not warehouse.is_file():
         raise DocsError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
@@ -98,11 +100,10 @@ def build_docs(warehouse: Path, out: Path, manifest: Path, force: bool = False) 
         target.mkdir()
         shutil.copyfile(manifest, target / "manifest.json")
         # the catalog is the published DuckDB file's, whichever engine built it
-        env = {**os.environ, config.WAREHOUSE_ENV: str(scratch), config.DBT_TARGET_ENV: "duckdb",
-               "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-        env.setdefault(config.LAKE_ENV, str(config.lake_path(warehouse)))
+        env = config.child_environment(dbt_env, {config.WAREHOUSE_ENV: str(scratch),
+                                                 config.DBT_BUILD_ENV: str(config.build_path(scratch))})
         dbt = Path(sys.executable).with_name("dbt")
-        proc = subprocess.run([str(dbt), *dbt_docs_args(snapshot, str(target)),
+        proc = subprocess.run([str(dbt), *dbt_docs_args(snapshot, str(target)), "--target", "duckdb",
                                "--project-dir", str(config.DBT_PROJECT_DIR),
                                "--profiles-dir", str(config.DBT_PROJECT_DIR)],
                               env=env, capture_output=True, text=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project import config
 from dagster_project.dbt_args import SNAPSHOT_ENV
 from zwfw_contract.sources import SOURCES
 
@@ -183,8 +184,9 @@ def run_dbt(args: list[str], warehouse: Path, work: Path, snapshot: str | dt.dat
     cmd = [DBT, *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
            "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     assert warehouse.name.endswith(".build"), "dbt builds <ZWFW_WAREHOUSE>.build: pass make_tiny_warehouse's result"
-    env = {**os.environ, "ZWFW_WAREHOUSE": str(warehouse)[: -len(".build")], "ZWFW_LAKE": str(warehouse.parent / "lake"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    settings = config.Settings.from_environ({config.LAKE_ENV: str(warehouse.parent / "lake")},
+                                            warehouse=Path(str(warehouse)[: -len(".build")]))
+    env = settings.subprocess_environment()
     env.pop(SNAPSHOT_ENV, None)
     if snapshot is not None:  # as the weekly build passes it: the next build in `work` takes up dbt's saved parse
         env[SNAPSHOT_ENV] = str(snapshot)

@@ -76,8 +76,9 @@ class Delivery:
         self.csv("departments.csv", DEPARTMENTS_HEADER, DEPARTMENTS if rows is None else rows, date=date)
         return self.ingest("departments", date)
 
-    def ingest(self, source: str, date: dt.date = SNAPSHOT, key: str = KEY) -> LoadResult:
-        return ingest_source(source, self.raw, date, self.lake, key)
+    def ingest(self, source: str, date: dt.date = SNAPSHOT, key: str = KEY, **limits) -> LoadResult:
+        """`limits`: ingest_source's memory_limit and chunk_bytes (the settings' by default)."""
+        return ingest_source(source, self.raw, date, self.lake, key, **limits)
 
     def query(self, sql: str, params=None) -> list[tuple]:
         """`sql` over `raw.<source>`, `raw.rejects` and `raw.load_files`: views over the lake."""

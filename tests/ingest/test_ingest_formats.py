@@ -338,8 +338,7 @@ def test_a_delivery_validated_in_chunks_loads_exactly_what_one_pass_loads(with_d
     expected = _partition_contents(d, "cases")
     assert one_pass.rows_rejected == 4 and len(list((d.lake / "cases").glob("*/part-*.parquet"))) == 1
 
-    monkeypatch.setenv("ZWFW_INGEST_CHUNK_MB", "0")  # every file its own chunk
-    chunked = d.ingest("cases")
+    chunked = d.ingest("cases", chunk_bytes=0)  # every file its own chunk
     assert len(list((d.lake / "cases").glob("*/part-*.parquet"))) == 3
     assert chunked.files == one_pass.files
     got = _partition_contents(d, "cases")

@@ -233,10 +233,9 @@ def test_personal_data_never_reaches_the_ingestion_spill(with_departments, monke
                     seen["spilled"] += len(data)
                 seen["data"] += data
 
-    monkeypatch.setenv("ZWFW_INGEST_MEMORY_LIMIT", "128MB")
     monkeypatch.setattr(load.tempfile, "TemporaryDirectory", KeptTemporaryDirectory)
     monkeypatch.setattr(load, "_check_rows", check_and_scan)
-    assert d.ingest("cases").rows_loaded == n
+    assert d.ingest("cases", memory_limit="128MB").rows_loaded == n
     assert seen["spilled"] > 1 << 20, "the delivery did not spill: the scan proves nothing"
     assert MARKER.encode() in seen["data"]  # the scan does see plain text
     for secret in (NAME, ID_NUMBER[:-6] + "000017", "13900000017"):

@@ -197,6 +197,7 @@ def test_cli_check_exit_code(small_warehouse, tmp_path):
 
 def test_failing_blocking_check_keeps_published_warehouse(small_warehouse, tmp_path, monkeypatch):
     """A `zwfw run` whose GX checks fail (tolerance forced below zero) must not publish."""
+    from dagster_project import config
     from dagster_project.quality import checks
     from dagster_project.run import run_snapshot
 
@@ -205,15 +206,13 @@ def test_failing_blocking_check_keeps_published_warehouse(small_warehouse, tmp_p
     published = tmp_path / "pub.duckdb"
     shutil.copy(_published(small_warehouse), published)
     before = published.read_bytes()
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    # run_snapshot points these at its build; let monkeypatch restore them afterwards
-    monkeypatch.setenv("ZWFW_WAREHOUSE", str(published))
-    monkeypatch.setenv("ZWFW_RAW_DIR", str(raw))
-    monkeypatch.delenv("ZWFW_LAKE", raising=False)  # the lake beside pub.duckdb, not the fixture's
     monkeypatch.setattr(checks, "TOL", -1.0)  # every ratio now "differs" from its parts
-    summary = run_snapshot(raw, __import__("datetime").date(2020, 12, 25), published)
+    environ_before = dict(os.environ)
+    # the lake beside pub.duckdb, not the fixture's
+    settings = config.Settings.from_environ({}, warehouse=published, raw_dir=raw)
+    summary = run_snapshot(settings, __import__("datetime").date(2020, 12, 25))
     assert not summary.success and not summary.published
     assert any("gx_metrics_reconcile" in c for c in summary.checks_failed), summary.render()
     assert published.read_bytes() == before
-    # and the caller's environment is as it was: no later run inherits this run's lake
-    assert "ZWFW_LAKE" not in os.environ and os.environ["ZWFW_WAREHOUSE"] == str(published)
+    # and the caller's environment is as it was: a run passes its settings, it never broadcasts them
+    assert dict(os.environ) == environ_before

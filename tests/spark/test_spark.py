@@ -23,6 +23,7 @@ import duckdb
 import pytest
 
 from connect_server import connect_server
+from dagster_project import config
 from spark_equivalence import differences, marts
 
 pytestmark = [pytest.mark.spark, pytest.mark.e2e]
@@ -115,13 +116,14 @@ def test_every_unit_test_passes_on_spark(spark_built):
     """`dbt test --select test_type:unit` through the Connect server the delta was built on (its
     catalog holds the relations the fixtures take their column types from)."""
     warehouse = spark_built["warehouse"]
-    env = {**os.environ, "ZWFW_DBT_TARGET": "spark", "SPARK_REMOTE": spark_built["remote"],
-           "ZWFW_WAREHOUSE": str(warehouse), "ZWFW_LAKE": str(warehouse.parent / "lake"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    settings = config.Settings.from_environ({config.SPARK_REMOTE_ENV: spark_built["remote"]}, warehouse=warehouse,
+                                            engine="spark")
+    env = settings.subprocess_environment()
     target = warehouse.parent / "dbt-unit-target"
     started = time.monotonic()
     proc = subprocess.run([str(BIN / "dbt"), "test", "--select", "test_type:unit", "--target-path", str(target),
                            "--project-dir", str(REPO / "dbt"), "--profiles-dir", str(REPO / "dbt"),
+                           "--target", settings.dbt_target,
                            "--vars", json.dumps({"snapshot_date": SNAPSHOTS[-1].isoformat()})],
                           capture_output=True, text=True, env=env)
     print(f"\ndbt unit tests on Spark: {time.monotonic() - started:.0f} s")
