@@ -47,12 +47,24 @@ def sh(*cmd: str) -> None:
 # the tests that need it, whether ZWFW_SKIP_BROWSER=1 waives it). One list, read by `dev.py test`
 # and so by `.ci/run`.
 SYSTEM_DEPS = (
-    ("chromium", lambda: Path("/usr/bin/chromium").exists() or shutil.which("chromium") is not None,
-     "tests/report/test_report_browser.py (the bulletin in a real browser)", True),
-    ("fonts-noto-cjk", lambda: _dpkg_installed("fonts-noto-cjk"),
-     "tests/report/test_report_browser.py (Chinese glyphs really render)", True),
-    ("openjdk-17-jre-headless", lambda: _java_major() >= 17,
-     "tests/spark (the dbt models on Apache Spark, a local session in a JVM)", False),
+    (
+        "chromium",
+        lambda: Path("/usr/bin/chromium").exists() or shutil.which("chromium") is not None,
+        "tests/report/test_report_browser.py (the bulletin in a real browser)",
+        True,
+    ),
+    (
+        "fonts-noto-cjk",
+        lambda: _dpkg_installed("fonts-noto-cjk"),
+        "tests/report/test_report_browser.py (Chinese glyphs really render)",
+        True,
+    ),
+    (
+        "openjdk-17-jre-headless",
+        lambda: _java_major() >= 17,
+        "tests/spark (the dbt models on Apache Spark, a local session in a JVM)",
+        False,
+    ),
 )
 SKIP_BROWSER_ENV = "ZWFW_SKIP_BROWSER"
 
@@ -79,15 +91,21 @@ def _java_major() -> int:
 
 def missing_system_deps() -> list[tuple[str, str]]:
     skip_browser = os.environ.get(SKIP_BROWSER_ENV) == "1"
-    return [(package, why) for package, present, why, browser in SYSTEM_DEPS
-            if not (browser and skip_browser) and not present()]
+    return [
+        (package, why)
+        for package, present, why, browser in SYSTEM_DEPS
+        if not (browser and skip_browser) and not present()
+    ]
 
 
 def provision_system_deps() -> None:
     """Install what SYSTEM_DEPS lacks (apt-get, as root), or stop at once saying what to do."""
     if os.environ.get(SKIP_BROWSER_ENV) == "1":
-        print(f"{SKIP_BROWSER_ENV}=1: the browser tests are skipped on request; not checking "
-              f"{', '.join(p for p, _, _, browser in SYSTEM_DEPS if browser)}", flush=True)
+        print(
+            f"{SKIP_BROWSER_ENV}=1: the browser tests are skipped on request; not checking "
+            f"{', '.join(p for p, _, _, browser in SYSTEM_DEPS if browser)}",
+            flush=True,
+        )
     missing = missing_system_deps()
     if not missing:
         return
@@ -99,8 +117,9 @@ def provision_system_deps() -> None:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         try:
             subprocess.run([*sudo, "apt-get", "update", "-q"], check=True, env=env)
-            subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *packages],
-                           check=True, env=env)
+            subprocess.run(
+                [*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *packages], check=True, env=env
+            )
         except subprocess.CalledProcessError:
             pass
         missing = missing_system_deps()
@@ -125,8 +144,18 @@ def setup(extras: str = "test") -> None:
     wanted = set(extras.split(","))
     installed = set(stamp.read_text().split(",")) if stamp.exists() else set()
     if not wanted <= installed or any(p.stat().st_mtime > stamp.stat().st_mtime for p in inputs):
-        sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           "-c", "constraints.txt", "-e", f".[{extras}]")
+        sh(
+            str(BIN / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            "constraints.txt",
+            "-e",
+            f".[{extras}]",
+        )
         stamp.write_text(extras)
     sh(str(BIN / "zwfw"), "setup")  # the dbt manifest, and DAGSTER_HOME's settings (dagster_project/instance.py)
 
@@ -134,11 +163,21 @@ def setup(extras: str = "test") -> None:
 def demo() -> None:
     setup()
     sh(str(BIN / "zwfw"), "generate", "--out", "raw", "--snapshot", SAMPLE_SNAPSHOT)
-    sh(str(BIN / "zwfw"), "run", "--raw-dir", "raw", "--snapshot", SAMPLE_SNAPSHOT,
-       "--warehouse", "warehouse/zwfw.duckdb")
+    sh(
+        str(BIN / "zwfw"),
+        "run",
+        "--raw-dir",
+        "raw",
+        "--snapshot",
+        SAMPLE_SNAPSHOT,
+        "--warehouse",
+        "warehouse/zwfw.duckdb",
+    )
     report = Path(os.environ.get("ZWFW_REPORT_DIR") or ROOT / "warehouse" / "report") / SAMPLE_SNAPSHOT
-    print(f"\nThe bulletin (open the HTML in a browser; it prints to A4):\n"
-          f"  {report / 'bulletin.html'}\n  {report / 'bulletin.xlsx'}")
+    print(
+        f"\nThe bulletin (open the HTML in a browser; it prints to A4):\n"
+        f"  {report / 'bulletin.html'}\n  {report / 'bulletin.xlsx'}"
+    )
 
 
 # The inner loop's tier: the Python unit tests, the dbt unit tests and one end-to-end weekly run

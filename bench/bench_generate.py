@@ -34,7 +34,7 @@ def _timed(args: list[str]) -> tuple[float, float, str]:
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, max over children so far
-    return seconds, max(peak, before) / 1024 ** 2, proc.stdout
+    return seconds, max(peak, before) / 1024**2, proc.stdout
 
 
 def _floor(rows: int, nbytes: int, out: Path) -> float:
@@ -44,8 +44,10 @@ def _floor(rows: int, nbytes: int, out: Path) -> float:
     width = max(1, nbytes // max(rows, 1))
     started = time.perf_counter()
     con = duckdb.connect()
-    con.execute(f"copy (select i, repeat(chr(97 + (i % 26)::int), {width}) as payload from range({rows}) t(i)) "
-                f"to '{out}' (format csv)")
+    con.execute(
+        f"copy (select i, repeat(chr(97 + (i % 26)::int), {width}) as payload from range({rows}) t(i)) "
+        f"to '{out}' (format csv)"
+    )
     con.close()
     return time.perf_counter() - started
 
@@ -63,7 +65,9 @@ def main() -> None:
         s, gb, out = _timed([ZWFW, "generate", "--out", str(raw), "--snapshot", a.snapshot, "--scale", str(a.scale)])
         print(out.strip())
         print(f"generate: scale {a.scale:g}: {s:.1f} s, peak {gb:.2f} GiB, {_size(raw) / 1e9:.2f} GB written")
-        rows = sum(int(line.split()[-1]) for line in out.splitlines()[1:] if line.split()[-1:] and line.split()[-1].isdigit())
+        rows = sum(
+            int(line.split()[-1]) for line in out.splitlines()[1:] if line.split()[-1:] and line.split()[-1].isdigit()
+        )
         generated = s
         if a.run:
             s, gb, out = _timed([ZWFW, "run", "--raw-dir", str(raw), "--snapshot", a.snapshot, "--warehouse", str(wh)])

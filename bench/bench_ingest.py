@@ -86,8 +86,10 @@ def main() -> None:
             f"= {result.rows_read / elapsed:,.0f} rows/s ({size_mb / elapsed:,.0f} MB/s)"
         )
         base = floor(path, Path(tmp) / "floor.parquet")
-        print(f"ingest {elapsed:.1f} s, floor {base:.1f} s, ratio {elapsed / base:.2f}; "
-              f"{result.rows_read / elapsed:,.0f} rows/s")
+        print(
+            f"ingest {elapsed:.1f} s, floor {base:.1f} s, ratio {elapsed / base:.2f}; "
+            f"{result.rows_read / elapsed:,.0f} rows/s"
+        )
 
 
 if __name__ == "__main__":

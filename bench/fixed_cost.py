@@ -40,10 +40,15 @@ from pipeline import _size, floor  # noqa: E402  the same floor and sizes as the
 
 ZWFW = str(Path(sys.executable).with_name("zwfw"))
 BACKFILL, WEEK = "2020-12-18", "2020-12-25"
-STEPS = (("ingest", lambda k: k.startswith("raw__")), ("dbt", lambda k: k == "zwfw_dbt_models"),
-         ("checks", lambda k: k == "gx_reconciliation_checks"), ("publish", lambda k: k == "published_warehouse"),
-         ("bulletin", lambda k: k == "bulletin_report"), ("docs", lambda k: k == "dbt_docs_site"),
-         ("worklists", lambda k: k == "unit_worklists"))
+STEPS = (
+    ("ingest", lambda k: k.startswith("raw__")),
+    ("dbt", lambda k: k == "zwfw_dbt_models"),
+    ("checks", lambda k: k == "gx_reconciliation_checks"),
+    ("publish", lambda k: k == "published_warehouse"),
+    ("bulletin", lambda k: k == "bulletin_report"),
+    ("docs", lambda k: k == "dbt_docs_site"),
+    ("worklists", lambda k: k == "unit_worklists"),
+)
 
 
 def _run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
@@ -59,7 +64,9 @@ def _breakdown(home: Path, stdout: str) -> tuple[dict[str, float], int]:
     """Seconds per step of the run the summary names, and its number of events."""
     import dagster as dg
 
-    run_id = next(line.split("dagster run: ", 1)[1].split()[0] for line in stdout.splitlines() if "dagster run: " in line)
+    run_id = next(
+        line.split("dagster run: ", 1)[1].split()[0] for line in stdout.splitlines() if "dagster run: " in line
+    )
     with dg.DagsterInstance.from_config(str(home)) as instance:
         records = instance.all_logs(run_id)
     started, spent = {}, defaultdict(float)
@@ -85,8 +92,13 @@ def main() -> None:
     base = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="zwfw-bench-fixed-"))
     base.mkdir(parents=True, exist_ok=True)
     raw, published, home = base / "raw", base / "warehouse" / "zwfw.duckdb", base / "dagster_home"
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DAGSTER_HOME": str(home),
-           "DAGSTER_DISABLE_TELEMETRY": "1", "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret"}
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret",
+    }
     for key in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_DEVELOPMENT_KEY"):
         env.pop(key, None)
     home.mkdir(exist_ok=True)  # `zwfw run` writes its settings (dagster_project/instance.py)
@@ -94,13 +106,29 @@ def main() -> None:
         shutil.rmtree(published.parent, ignore_errors=True)
         shutil.rmtree(raw, ignore_errors=True)
         for snapshot, extra in ((BACKFILL, []), (WEEK, ["--delta-days", "7"])):
-            _run([ZWFW, "generate", "--world", "sample", "--scale", "0.2", "--out", str(raw), "--snapshot", snapshot,
-                  *extra], env)
+            _run(
+                [
+                    ZWFW,
+                    "generate",
+                    "--world",
+                    "sample",
+                    "--scale",
+                    "0.2",
+                    "--out",
+                    str(raw),
+                    "--snapshot",
+                    snapshot,
+                    *extra,
+                ],
+                env,
+            )
         size = {s: _size(raw / s) / 2**20 for s in (BACKFILL, WEEK)}
         floor_s = floor(raw / BACKFILL, base / "floor")
         shutil.rmtree(base / "floor", ignore_errors=True)
-        print(f"e2e sample world: backfill {size[BACKFILL]:.1f} MiB delivered, week {size[WEEK]:.1f} MiB; "
-              f"floor (bench/pipeline.py's, on the backfill) {floor_s:.2f} s")
+        print(
+            f"e2e sample world: backfill {size[BACKFILL]:.1f} MiB delivered, week {size[WEEK]:.1f} MiB; "
+            f"floor (bench/pipeline.py's, on the backfill) {floor_s:.2f} s"
+        )
         run = [ZWFW, "run", "--raw-dir", str(raw), "--warehouse", str(published), "--snapshot"]
         backfill_s, _ = _run([*run, BACKFILL], env)
         print(f"backfill {BACKFILL}: {backfill_s:.1f} s")
@@ -109,16 +137,21 @@ def main() -> None:
             seconds, stdout = _run([*run, WEEK], env)
             steps, events = _breakdown(home, stdout)
             dbt_s = json.loads((published.with_name(published.name + ".dbt") / "run_results.json").read_text())[
-                "elapsed_time"]
+                "elapsed_time"
+            ]
             rest = seconds - sum(steps.values())
             shown = ", ".join(f"{name} {steps.get(name, 0):.1f}" for name, _ in STEPS)
-            print(f"week {WEEK} #{i + 1}: {seconds:.1f} s = {shown}, start-up and orchestration {rest:.1f} "
-                  f"(dbt's own elapsed {dbt_s:.1f} s; {events} Dagster events)")
+            print(
+                f"week {WEEK} #{i + 1}: {seconds:.1f} s = {shown}, start-up and orchestration {rest:.1f} "
+                f"(dbt's own elapsed {dbt_s:.1f} s; {events} Dagster events)"
+            )
             weeks.append((seconds, dbt_s, events))
         median = statistics.median(w[0] for w in weeks)
         dbt_median = statistics.median(w[1] for w in weeks)
-        print(f"weekly run {median:.1f} s (median of {len(weeks)}), floor {floor_s:.2f} s, ratio {median / floor_s:.1f}; "
-              f"backfill {backfill_s:.1f} s; dbt {dbt_median:.1f} s; events {weeks[-1][2]}")
+        print(
+            f"weekly run {median:.1f} s (median of {len(weeks)}), floor {floor_s:.2f} s, ratio {median / floor_s:.1f}; "
+            f"backfill {backfill_s:.1f} s; dbt {dbt_median:.1f} s; events {weeks[-1][2]}"
+        )
     finally:
         if not a.out:
             shutil.rmtree(base, ignore_errors=True)

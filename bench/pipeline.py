@@ -89,7 +89,7 @@ def _step(args: list[str], work: Path, env: dict[str, str] | None = None) -> Ste
             text = out.read()
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{text[-4000:]}")
-    return Step(seconds, usage.ru_maxrss / 1024 ** 2, disk.peak / 1024 ** 3, text)
+    return Step(seconds, usage.ru_maxrss / 1024**2, disk.peak / 1024**3, text)
 
 
 def floor(snapshot_dir: Path, out: Path) -> float:
@@ -108,14 +108,18 @@ def floor(snapshot_dir: Path, out: Path) -> float:
         pii = [c.name for c in get_source(source).columns if c.pii]
         replace = ", ".join(f"sha256(coalesce({c}::varchar, '')) as {c}" for c in pii)
         folder = snapshot_dir / source
-        for kind, reader in (("csv", "read_csv('{}', header = true, all_varchar = true)"),
-                             ("parquet", "read_parquet('{}')")):
+        for kind, reader in (
+            ("csv", "read_csv('{}', header = true, all_varchar = true)"),
+            ("parquet", "read_parquet('{}')"),
+        ):
             files = sorted(folder.glob(f"*.{kind}"))
             if not files:
                 continue
             target = out / f"{source}-{kind}.parquet"
-            con.execute(f"copy (select * replace ({replace}) from {reader.format(str(folder / ('*.' + kind)))}) "
-                        f"to '{target}' (format parquet, compression zstd)")
+            con.execute(
+                f"copy (select * replace ({replace}) from {reader.format(str(folder / ('*.' + kind)))}) "
+                f"to '{target}' (format parquet, compression zstd)"
+            )
             parts.append((source, target))
     cases = ", ".join(f"'{p}'" for s, p in parts if s == "cases")
     evals = ", ".join(f"'{p}'" for s, p in parts if s == "evaluations")
@@ -132,17 +136,28 @@ def floor(snapshot_dir: Path, out: Path) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=float, default=0.01, help="calibrated world scale, (0, 1] (default: 0.01)")
-    ap.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
-                    help="where `zwfw run` builds the dbt models (default: duckdb)")
+    ap.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="where `zwfw run` builds the dbt models (default: duckdb)",
+    )
     ap.add_argument("--out", default=None, help="work here (default: a temp dir, deleted after)")
-    ap.add_argument("--reuse-raw", action="store_true",
-                    help="keep the world already generated in --out/raw (a full province takes ~20 min to generate)")
+    ap.add_argument(
+        "--reuse-raw",
+        action="store_true",
+        help="keep the world already generated in --out/raw (a full province takes ~20 min to generate)",
+    )
     a = ap.parse_args()
     base = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="zwfw-bench-pipeline-"))
     base.mkdir(parents=True, exist_ok=True)
     raw, published = base / "raw", base / "warehouse" / "zwfw.duckdb"
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DAGSTER_HOME": str(base / "dagster_home"),
-           "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret"}
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DAGSTER_HOME": str(base / "dagster_home"),
+        "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret",
+    }
     for key in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR"):
         env.pop(key, None)
     (base / "dagster_home").mkdir(exist_ok=True)  # `zwfw run` writes its settings (dagster_project/instance.py)
@@ -154,33 +169,70 @@ def main() -> None:
             print(f"generate: reused {raw} ({_size(raw / BACKFILL) / 2**30:.2f} GiB delivered for the backfill)")
         else:
             shutil.rmtree(raw, ignore_errors=True)
-            gen = _step([ZWFW, "generate", "--out", str(raw), "--snapshot", BACKFILL, "--scale", str(a.scale)],
-                        base, env)
-            gen2 = _step([ZWFW, "generate", "--out", str(raw), "--snapshot", DELTA, "--scale", str(a.scale),
-                          "--delta-days", "7"], base, env)
+            gen = _step(
+                [ZWFW, "generate", "--out", str(raw), "--snapshot", BACKFILL, "--scale", str(a.scale)], base, env
+            )
+            gen2 = _step(
+                [
+                    ZWFW,
+                    "generate",
+                    "--out",
+                    str(raw),
+                    "--snapshot",
+                    DELTA,
+                    "--scale",
+                    str(a.scale),
+                    "--delta-days",
+                    "7",
+                ],
+                base,
+                env,
+            )
             marker.write_text(f"{a.scale:g}\n")
-            print(f"generate: backfill {gen.seconds:.1f} s ({_size(raw / BACKFILL) / 2**30:.2f} GiB delivered), "
-                  f"delta {gen2.seconds:.1f} s ({_size(raw / DELTA) / 2**20:.0f} MiB delivered)")
+            print(
+                f"generate: backfill {gen.seconds:.1f} s ({_size(raw / BACKFILL) / 2**30:.2f} GiB delivered), "
+                f"delta {gen2.seconds:.1f} s ({_size(raw / DELTA) / 2**20:.0f} MiB delivered)"
+            )
         delivery = _size(raw / BACKFILL)
         floor_s = floor(raw / BACKFILL, base / "floor")
         shutil.rmtree(base / "floor", ignore_errors=True)
         print(f"floor (read cases + ratings, hash PII, write Parquet, metrics by department): {floor_s:.1f} s")
         runs = {}
         for snapshot in (BACKFILL, DELTA):
-            step = _step([ZWFW, "run", "--engine", a.engine, "--raw-dir", str(raw), "--snapshot", snapshot,
-                          "--warehouse", str(published)], base, env)
+            step = _step(
+                [
+                    ZWFW,
+                    "run",
+                    "--engine",
+                    a.engine,
+                    "--raw-dir",
+                    str(raw),
+                    "--snapshot",
+                    snapshot,
+                    "--warehouse",
+                    str(published),
+                ],
+                base,
+                env,
+            )
             runs[snapshot] = step
             if snapshot == BACKFILL:
                 print(next((line.strip() for line in step.stdout.splitlines() if "engine:" in line), "engine: ?"))
-            print(f"run {snapshot}: {step.seconds:.1f} s, peak RSS {step.peak_gib:.2f} GiB, peak extra disk "
-                  f"{step.disk_gib:.2f} GiB, lake {_size(published.parent / 'lake') / 2**30:.2f} GiB, "
-                  f"published {_size(published) / 2**20:.1f} MiB")
+            print(
+                f"run {snapshot}: {step.seconds:.1f} s, peak RSS {step.peak_gib:.2f} GiB, peak extra disk "
+                f"{step.disk_gib:.2f} GiB, lake {_size(published.parent / 'lake') / 2**30:.2f} GiB, "
+                f"published {_size(published) / 2**20:.1f} MiB"
+            )
         back, delta = runs[BACKFILL], runs[DELTA]
         peak = max(back.peak_gib, delta.peak_gib)
-        print(f"peak extra disk {max(back.disk_gib, delta.disk_gib):.2f} GiB = "
-              f"{max(back.disk_gib, delta.disk_gib) * 2**30 / max(delivery, 1):.2f} x the backfill delivery")
-        print(f"backfill {back.seconds:.1f} s, floor {floor_s:.1f} s, ratio {back.seconds / floor_s:.2f}; "
-              f"delta {delta.seconds:.1f} s; peak {peak:.2f} GiB; published {_size(published) / 2**20:.1f} MiB")
+        print(
+            f"peak extra disk {max(back.disk_gib, delta.disk_gib):.2f} GiB = "
+            f"{max(back.disk_gib, delta.disk_gib) * 2**30 / max(delivery, 1):.2f} x the backfill delivery"
+        )
+        print(
+            f"backfill {back.seconds:.1f} s, floor {floor_s:.1f} s, ratio {back.seconds / floor_s:.2f}; "
+            f"delta {delta.seconds:.1f} s; peak {peak:.2f} GiB; published {_size(published) / 2**20:.1f} MiB"
+        )
     finally:
         if not a.out:
             shutil.rmtree(base, ignore_errors=True)

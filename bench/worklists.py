@@ -25,8 +25,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-FLOOR = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
-         "c.execute('select * from marts.fct_metrics limit 1').fetchall(); c.close()")
+FLOOR = (
+    "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+    "c.execute('select * from marts.fct_metrics limit 1').fetchall(); c.close()"
+)
 
 
 def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
@@ -59,8 +61,19 @@ def main() -> None:
         _timed([str(BIN / "zwfw"), "generate", "--out", args.raw_dir, "--snapshot", args.snapshot], env)
 
     started = time.time()
-    run_seconds, run = _timed([str(BIN / "zwfw"), "run", "--raw-dir", args.raw_dir, "--snapshot", args.snapshot,
-                               "--warehouse", str(warehouse)], env)
+    run_seconds, run = _timed(
+        [
+            str(BIN / "zwfw"),
+            "run",
+            "--raw-dir",
+            args.raw_dir,
+            "--snapshot",
+            args.snapshot,
+            "--warehouse",
+            str(warehouse),
+        ],
+        env,
+    )
     step = re.search(r"worklists done in ([0-9.]+)s", run.stdout + run.stderr)
     step_seconds = float(step.group(1)) if step else float("nan")
     results = [p for p in (REPO / "dbt" / "target").glob("*/run_results.json") if p.stat().st_mtime >= started]
@@ -70,16 +83,22 @@ def main() -> None:
             if "worklist" in node["unique_id"]:
                 dbt_seconds += node["execution_time"]
     worklists = step_seconds + dbt_seconds
-    print(f"zwfw run {run_seconds:.1f} s: unit_worklists step {step_seconds:.1f} s, "
-          f"worklist dbt nodes {dbt_seconds:.1f} s (summed thread time)")
+    print(
+        f"zwfw run {run_seconds:.1f} s: unit_worklists step {step_seconds:.1f} s, "
+        f"worklist dbt nodes {dbt_seconds:.1f} s (summed thread time)"
+    )
 
     unit = "410100"
     explain = _median([str(BIN / "zwfw"), "explain", "--warehouse", str(warehouse), "--table", "8", "--unit", unit])
     floor = _median([sys.executable, "-c", FLOOR, str(warehouse)])
-    print(f"zwfw explain --table 8 --unit {unit}: median of 5 {explain:.2f} s; floor (new process, open, "
-          f"one row) {floor:.2f} s")
-    print(f"worklists {worklists:.1f} s of run {run_seconds:.1f} s ({100 * worklists / run_seconds:.1f} %); "
-          f"explain {explain:.2f} s, floor {floor:.2f} s, ratio {explain / floor:.2f}")
+    print(
+        f"zwfw explain --table 8 --unit {unit}: median of 5 {explain:.2f} s; floor (new process, open, "
+        f"one row) {floor:.2f} s"
+    )
+    print(
+        f"worklists {worklists:.1f} s of run {run_seconds:.1f} s ({100 * worklists / run_seconds:.1f} %); "
+        f"explain {explain:.2f} s, floor {floor:.2f} s, ratio {explain / floor:.2f}"
+    )
 
 
 if __name__ == "__main__":

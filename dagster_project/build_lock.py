@@ -33,7 +33,9 @@ class Holder:
     host: str
 
     def describe(self) -> str:
-        return f"pid {self.pid} on {self.host}, started {self.started}, launched by {self.launched_by}, run {self.run_id}"
+        return (
+            f"pid {self.pid} on {self.host}, started {self.started}, launched by {self.launched_by}, run {self.run_id}"
+        )
 
 
 _held: dict[Path, tuple[int, str]] = {}  # lock file -> (fd, run id) of this process
@@ -72,11 +74,18 @@ def acquire(warehouse: Path, run_id: str, launched_by: str) -> Holder | None:
         holder = _read(fd)
         os.close(fd)
         who = holder.describe() if holder else "a process that has not yet written its name"
-        raise BuildLocked(f"another build of {warehouse} is running ({who}); lock file {path}. "
-                          "Wait for it to finish (it publishes when done), or stop that process.") from None
+        raise BuildLocked(
+            f"another build of {warehouse} is running ({who}); lock file {path}. "
+            "Wait for it to finish (it publishes when done), or stop that process."
+        ) from None
     stale = _read(fd)
-    me = Holder(pid=os.getpid(), started=dt.datetime.now().isoformat(timespec="seconds"),
-                launched_by=launched_by, run_id=run_id, host=socket.gethostname())
+    me = Holder(
+        pid=os.getpid(),
+        started=dt.datetime.now().isoformat(timespec="seconds"),
+        launched_by=launched_by,
+        run_id=run_id,
+        host=socket.gethostname(),
+    )
     os.ftruncate(fd, 0)
     os.lseek(fd, 0, os.SEEK_SET)
     os.write(fd, json.dumps(me.__dict__).encode("utf-8"))

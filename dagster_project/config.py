@@ -51,6 +51,7 @@ def private_files() -> None:
     """Create files without world permissions from here on, in this process and its children."""
     os.umask(PRIVATE_UMASK)
 
+
 # Only for development and the sample data: real deployments set ZWFW_PII_KEY.
 DEV_PII_KEY = "zwfw-development-key-not-secret"
 
@@ -132,8 +133,14 @@ class Settings:
             object.__setattr__(self, "spark_dir", self.warehouse.with_name(self.warehouse.name + ".spark"))
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None, *, warehouse: Path | str | None = None,
-                     raw_dir: Path | str | None = None, engine: str | None = None) -> "Settings":
+    def from_environ(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        warehouse: Path | str | None = None,
+        raw_dir: Path | str | None = None,
+        engine: str | None = None,
+    ) -> Settings:
         """The settings the environment gives (the README's table), arguments first: a location
         left unset is derived from the warehouse, as the README says."""
         env = os.environ if environ is None else environ
@@ -246,12 +253,16 @@ def pii_key() -> str:
     if development and key in ("", DEV_PII_KEY):
         return DEV_PII_KEY
     if not key:
-        raise SecretError(f"{PII_KEY_ENV} is not set: refusing to load submissions with personal data. Set it to a "
-                          f"secret of at least {MIN_PII_KEY_LENGTH} characters (or {DEVELOPMENT_KEY_ENV}=1 for the "
-                          "sample data, which then uses the published development key)")
+        raise SecretError(
+            f"{PII_KEY_ENV} is not set: refusing to load submissions with personal data. Set it to a "
+            f"secret of at least {MIN_PII_KEY_LENGTH} characters (or {DEVELOPMENT_KEY_ENV}=1 for the "
+            "sample data, which then uses the published development key)"
+        )
     if key == DEV_PII_KEY:
-        raise SecretError(f"{PII_KEY_ENV} is the published development key: its hashes of ID numbers are reversible. "
-                          f"Set a secret (or {DEVELOPMENT_KEY_ENV}=1 for the sample data)")
+        raise SecretError(
+            f"{PII_KEY_ENV} is the published development key: its hashes of ID numbers are reversible. "
+            f"Set a secret (or {DEVELOPMENT_KEY_ENV}=1 for the sample data)"
+        )
     if len(key) < MIN_PII_KEY_LENGTH:
         raise SecretError(f"{PII_KEY_ENV} is shorter than {MIN_PII_KEY_LENGTH} characters: too easy to guess")
     return key

@@ -16,8 +16,12 @@ def dbt_vars(snapshot_date: dt.date, lake_snapshots: list[dt.date] | None = None
     return out
 
 
-def dbt_build_args(snapshot_date: dt.date, select: str | None = None, unit_tests: bool = False,
-                   lake_snapshots: list[dt.date] | None = None) -> list[str]:
+def dbt_build_args(
+    snapshot_date: dt.date,
+    select: str | None = None,
+    unit_tests: bool = False,
+    lake_snapshots: list[dt.date] | None = None,
+) -> list[str]:
     """`dbt build` for one snapshot: models, seeds, snapshots and their data tests in DAG order.
 
     Unit tests test the SQL, not the week's data: CI and `dev.py test` run them (every build in
@@ -49,8 +53,14 @@ def dbt_import_marts_args(snapshot_date: dt.date, marts: Path | str) -> list[str
     """After a build on Spark: its marts of the snapshot (Parquet under `marts`) into the DuckDB
     scratch database, with the raw views and every comment, so the checks and publication read
     what they read after a DuckDB build (dbt/macros/import_marts.sql). Run on the `duckdb` target."""
-    return ["run-operation", "import_marts", "--args", json.dumps({"marts": str(marts)}),
-            "--vars", json.dumps(dbt_vars(snapshot_date), sort_keys=True)]
+    return [
+        "run-operation",
+        "import_marts",
+        "--args",
+        json.dumps({"marts": str(marts)}),
+        "--vars",
+        json.dumps(dbt_vars(snapshot_date), sort_keys=True),
+    ]
 
 
 def dbt_drop_build_schemas_args(snapshot_date: dt.date) -> list[str]:
@@ -74,5 +84,13 @@ def dbt_docs_args(snapshot_date: dt.date, target_path: str) -> list[str]:
     warehouse does not keep. The catalog (types, comments, row counts) is read from the marts
     and raw views the warehouse publishes.
     """
-    return ["docs", "generate", "--static", "--no-compile", "--target-path", target_path,
-            "--vars", json.dumps(dbt_vars(snapshot_date), sort_keys=True)]
+    return [
+        "docs",
+        "generate",
+        "--static",
+        "--no-compile",
+        "--target-path",
+        target_path,
+        "--vars",
+        json.dumps(dbt_vars(snapshot_date), sort_keys=True),
+    ]

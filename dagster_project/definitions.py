@@ -22,8 +22,14 @@ from dagster_project.resources import WarehouseResource
 
 def build_definitions(settings: config.Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*ingestion_assets, zwfw_dbt_models, published_warehouse, bulletin_report, unit_worklists,
-                dbt_docs_site],
+        assets=[
+            *ingestion_assets,
+            zwfw_dbt_models,
+            published_warehouse,
+            bulletin_report,
+            unit_worklists,
+            dbt_docs_site,
+        ],
         asset_checks=[gx_reconciliation_checks],
         jobs=[weekly_snapshot_job],
         schedules=[weekly_snapshot_schedule],

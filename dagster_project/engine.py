@@ -41,18 +41,24 @@ def problems(settings: config.Settings) -> list[str]:
         return []
     found = []
     if _version("dbt-spark") is None or _version("pyspark") is None:
-        found.append("the spark engine needs dbt-spark and pyspark: pip install -c constraints.txt -e '.[spark]' "
-                     "(python3 dev.py test installs them)")
+        found.append(
+            "the spark engine needs dbt-spark and pyspark: pip install -c constraints.txt -e '.[spark]' "
+            "(python3 dev.py test installs them)"
+        )
     if not settings.spark_remote:  # a local session runs a JVM in this process
         path = java()
         if path is None:
-            found.append("the spark engine's local session needs Java 17 or newer: "
-                         "sudo apt-get install --no-install-recommends openjdk-17-jre-headless")
+            found.append(
+                "the spark engine's local session needs Java 17 or newer: "
+                "sudo apt-get install --no-install-recommends openjdk-17-jre-headless"
+            )
         else:
             proc = subprocess.run([path, "-version"], capture_output=True, text=True)
             text = proc.stderr or proc.stdout
             version = text.split('"')[1] if '"' in text else ""
             major = version.split(".")[1] if version.startswith("1.") else version.split(".")[0]
             if not major.isdigit() or int(major) < 17:
-                found.append(f"the spark engine's local session needs Java 17 or newer; {path} is {version or 'unknown'}")
+                found.append(
+                    f"the spark engine's local session needs Java 17 or newer; {path} is {version or 'unknown'}"
+                )
     return found

@@ -68,8 +68,9 @@ class EventLogStorage(SqliteEventLogStorage):
         with self._engines_lock:
             engine = self._engines.pop(shard, None)
             if engine is None:
-                engine = create_engine(self.conn_string_for_shard(shard),
-                                       connect_args={"timeout": _BUSY_TIMEOUT_SECONDS})
+                engine = create_engine(
+                    self.conn_string_for_shard(shard), connect_args={"timeout": _BUSY_TIMEOUT_SECONDS}
+                )
                 event.listen(engine, "connect", _sync_at_checkpoints)
             self._engines[shard] = engine
             while len(self._engines) > _ENGINES_KEPT:

@@ -31,8 +31,14 @@ def ensure_manifest(force: bool = False) -> Path:
         # (the locations only let the profile render: parsing reads no data)
         env = config.Settings.from_environ().subprocess_environment()
         dbt = Path(sys.executable).with_name("dbt")
-        cmd = [str(dbt), *dbt_parse_args(), "--project-dir", str(config.DBT_PROJECT_DIR),
-               "--profiles-dir", str(config.DBT_PROJECT_DIR)]
+        cmd = [
+            str(dbt),
+            *dbt_parse_args(),
+            "--project-dir",
+            str(config.DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(config.DBT_PROJECT_DIR),
+        ]
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
@@ -44,5 +50,6 @@ def mart_names() -> list[str]:
     import json
 
     nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"].values()
-    return sorted(n["name"] for n in nodes
-                  if n["resource_type"] == "model" and len(n["fqn"]) > 2 and n["fqn"][1] == "marts")
+    return sorted(
+        n["name"] for n in nodes if n["resource_type"] == "model" and len(n["fqn"]) > 2 and n["fqn"][1] == "marts"
+    )

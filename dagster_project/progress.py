@@ -14,8 +14,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
-STEP_NAMES = {"zwfw_dbt_models": "dbt", "gx_reconciliation_checks": "checks", "published_warehouse": "publish",
-              "bulletin_report": "bulletin", "unit_worklists": "worklists", "dbt_docs_site": "docs"}
+STEP_NAMES = {
+    "zwfw_dbt_models": "dbt",
+    "gx_reconciliation_checks": "checks",
+    "published_warehouse": "publish",
+    "bulletin_report": "bulletin",
+    "unit_worklists": "worklists",
+    "dbt_docs_site": "docs",
+}
 
 
 def step_label(step_key: str) -> str:
@@ -71,7 +77,9 @@ class RunProgress:
             stage = self.stages[step]
             stage.finished, stage.failed = now, kind == "STEP_FAILURE"
             if step == "zwfw_dbt_models":
-                stage.detail = f"{self.models_done} of {self.dbt_models} models, {self.tests_done} of {self.dbt_tests} tests"
+                stage.detail = (
+                    f"{self.models_done} of {self.dbt_models} models, {self.tests_done} of {self.dbt_tests} tests"
+                )
             status = "FAILED" if stage.failed else "done"
             detail = f": {stage.detail}" if stage.detail else ""
             self.finished.append(f"{stage.label} {status} in {stage.finished - stage.started:.1f}s{detail}")
@@ -83,8 +91,10 @@ class RunProgress:
                 continue
             took = now - stage.started
             if step == "zwfw_dbt_models":
-                out.append(f"dbt: {self.models_done} of {self.dbt_models} models, {self.tests_done} of "
-                           f"{self.dbt_tests} tests ({took:.0f}s) {self.current_model}")
+                out.append(
+                    f"dbt: {self.models_done} of {self.dbt_models} models, {self.tests_done} of "
+                    f"{self.dbt_tests} tests ({took:.0f}s) {self.current_model}"
+                )
             else:
                 out.append(f"{stage.label} … {took:.0f}s")
         return out
@@ -93,8 +103,7 @@ class RunProgress:
 class ProgressReporter:
     """Follows one run in a thread; `line()` adds a step of the caller's own (publication)."""
 
-    def __init__(self, instance, run_id: str, out: TextIO, dbt_models: int, dbt_tests: int,
-                 interval: float = 0.5):
+    def __init__(self, instance, run_id: str, out: TextIO, dbt_models: int, dbt_tests: int, interval: float = 0.5):
         self.instance, self.run_id, self.out, self.interval = instance, run_id, out, interval
         self.state = RunProgress(dbt_models=dbt_models, dbt_tests=dbt_tests)
         self.tty = bool(getattr(out, "isatty", lambda: False)())
@@ -109,8 +118,7 @@ class ProgressReporter:
             from rich.console import Console
             from rich.live import Live
 
-            self._live = Live(console=Console(file=self.out, force_terminal=True), refresh_per_second=4,
-                              transient=True)
+            self._live = Live(console=Console(file=self.out, force_terminal=True), refresh_per_second=4, transient=True)
             self._live.start()
         self._thread.start()
         return self
@@ -148,7 +156,7 @@ class ProgressReporter:
         self._cursor = conn.cursor
 
     def _flush(self) -> None:
-        new = self.state.finished[self._printed:]
+        new = self.state.finished[self._printed :]
         self._printed = len(self.state.finished)
         for text in new:
             if self._live is not None:
@@ -177,8 +185,12 @@ class FileProgress:
             from rich.console import Console
             from rich.live import Live
 
-            self._live = Live(console=Console(file=self.out, force_terminal=True), refresh_per_second=4,
-                              transient=True, get_renderable=self._renderable)
+            self._live = Live(
+                console=Console(file=self.out, force_terminal=True),
+                refresh_per_second=4,
+                transient=True,
+                get_renderable=self._renderable,
+            )
             self._live.start()
         return self
 
@@ -194,16 +206,22 @@ class FileProgress:
             total = sum(self.rows.values())
             rate = total / max(now - self.started, 1e-3)
             name = path.relative_to(self.root) if path.is_relative_to(self.root) else path
-            print(f"wrote {name}: {rows:,} rows in {now - self.last:.1f}s "
-                  f"(so far {total:,} rows, {rate:,.0f} rows/s)", file=self.out, flush=True)
+            print(
+                f"wrote {name}: {rows:,} rows in {now - self.last:.1f}s (so far {total:,} rows, {rate:,.0f} rows/s)",
+                file=self.out,
+                flush=True,
+            )
         self.last = now
 
     def live_lines(self, now: float) -> list[str]:
         took = max(now - self.started, 1e-3)
         if not self.files:
             return [f"generate: building the world … {took:.0f}s"]
-        return [f"{source:<18} {self.files[source]:>4} file{'s' if self.files[source] != 1 else ' '} "
-                f"{self.rows[source]:>14,} rows ({self.rows[source] / took:,.0f} rows/s)" for source in self.files]
+        return [
+            f"{source:<18} {self.files[source]:>4} file{'s' if self.files[source] != 1 else ' '} "
+            f"{self.rows[source]:>14,} rows ({self.rows[source] / took:,.0f} rows/s)"
+            for source in self.files
+        ]
 
     def _renderable(self):
         from rich.text import Text

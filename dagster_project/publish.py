@@ -8,8 +8,9 @@ blocking check passed:
 1. writes each mart's rows of the snapshot to `<lake>/marts/<model>/snapshot_date=D/` (aside,
    then renamed into place, replacing only that snapshot);
 2. assembles `<file>.next` from the lake alone: every snapshot of every mart (the marts'
-   history; the record-level worklist as a view over its lake partitions), `raw.rejects` and `raw.load_files` as tables, and the `raw.<source>` views over the
-   lake for drill-down (the same views dbt reads, with the lake's absolute path);
+   history; the record-level worklist as a view over its lake partitions), `raw.rejects` and
+   `raw.load_files` as tables, and the `raw.<source>` views over the lake for drill-down (the
+   same views dbt reads, with the lake's absolute path);
 3. replaces the published file with it by one `os.replace`, and deletes the scratch database
    (`ZWFW_KEEP_BUILD=1` keeps it, with dbt's staging and intermediate models, to inspect).
 
@@ -59,7 +60,8 @@ def _marts(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
     """Each mart of the build and its columns in order, with their types."""
     rows = con.execute(
         "select table_name, column_name, data_type from duckdb_columns() "
-        "where schema_name = 'marts' order by table_name, column_index").fetchall()
+        "where schema_name = 'marts' order by table_name, column_index"
+    ).fetchall()
     out: dict[str, list[tuple[str, str]]] = {}
     for table, column, dtype in rows:
         out.setdefault(table, []).append((column, dtype))
@@ -76,12 +78,17 @@ def export_marts(build: Path, lake: Path, snapshot: dt.date) -> dict[str, list[t
                 raise RuntimeError(f"{build}: marts.{table} has no snapshot_date column; cannot partition it")
             cols = ", ".join(
                 f"cast({_ident(c)} as {_TRAVEL_TYPES[t]}) as {_ident(c)}" if t in _TRAVEL_TYPES else _ident(c)
-                for c, t in columns if c != "snapshot_date")
+                for c, t in columns
+                if c != "snapshot_date"
+            )
 
             def write(folder: Path, table=table, cols=cols) -> None:
                 target = _sql_str(str(folder / lake_layout.DATA_FILE))
-                con.execute(f"copy (select {cols} from marts.{_ident(table)} where snapshot_date = ?) "
-                            f"to {target} (format parquet, compression zstd)", [snapshot])
+                con.execute(
+                    f"copy (select {cols} from marts.{_ident(table)} where snapshot_date = ?) "
+                    f"to {target} (format parquet, compression zstd)",
+                    [snapshot],
+                )
 
             lake_layout.write_partition(lake_layout.mart_dir(lake, table, snapshot), write)
         return marts
@@ -92,8 +99,9 @@ def export_marts(build: Path, lake: Path, snapshot: dt.date) -> dict[str, list[t
 def _raw_views(build: Path) -> list[tuple[str, str]]:
     con = duckdb.connect(str(build), read_only=True)
     try:
-        return con.execute("select view_name, sql from duckdb_views() "
-                           "where schema_name = 'raw' and not internal order by view_name").fetchall()
+        return con.execute(
+            "select view_name, sql from duckdb_views() where schema_name = 'raw' and not internal order by view_name"
+        ).fetchall()
     finally:
         con.close()
 
@@ -112,15 +120,20 @@ def _comments(build: Path) -> list[tuple[str, str, str | None, str]]:
             "where not internal and comment is not null "
             "union all select schema_name, table_name, column_name, comment from duckdb_columns() "
             "where not internal and comment is not null "
-            "order by all").fetchall()
+            "order by all"
+        ).fetchall()
     finally:
         con.close()
 
 
 def _comment_on(con: duckdb.DuckDBPyConnection, comments: list[tuple[str, str, str | None, str]]) -> None:
-    kinds = dict(con.execute("select schema_name || '.' || table_name, 'table' from duckdb_tables() union all "
-                             "select schema_name || '.' || view_name, 'view' from duckdb_views() "
-                             "where not internal").fetchall())
+    kinds = dict(
+        con.execute(
+            "select schema_name || '.' || table_name, 'table' from duckdb_tables() union all "
+            "select schema_name || '.' || view_name, 'view' from duckdb_views() "
+            "where not internal"
+        ).fetchall()
+    )
     for schema, name, column, comment in comments:
         kind = kinds.get(f"{schema}.{name}")
         if schema not in PUBLISHED_SCHEMAS or kind is None:
@@ -162,12 +175,22 @@ def fresh_spark_dir(spark_dir: Path, marts: Path, session: bool = True) -> None:
 
 def _lake_snapshots(lake: Path, marts) -> list[str]:
     """The snapshots the lake holds of any of `marts`: what a file assembled now publishes."""
-    return sorted({p.name.removeprefix("snapshot_date=") for table in marts
-                   for p in (Path(lake) / lake_layout.MARTS / table).glob("snapshot_date=*")})
+    return sorted(
+        {
+            p.name.removeprefix("snapshot_date=")
+            for table in marts
+            for p in (Path(lake) / lake_layout.MARTS / table).glob("snapshot_date=*")
+        }
+    )
 
 
-def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]],
-             raw_views: list[tuple[str, str]], comments: list[tuple[str, str, str | None, str]] = ()) -> Path:
+def assemble(
+    published: Path,
+    lake: Path,
+    marts: dict[str, list[tuple[str, str]]],
+    raw_views: list[tuple[str, str]],
+    comments: list[tuple[str, str, str | None, str]] = (),
+) -> Path:
     """Write `<published>.next` from the lake; the published file itself is not touched."""
     nxt = published.with_name(published.name + ".next")
     for stale in (nxt, _wal(nxt)):
@@ -178,7 +201,8 @@ def assemble(published: Path, lake: Path, marts: dict[str, list[tuple[str, str]]
         # only: a build writes the lake before it publishes (and a failed one never publishes), so a
         # reader of this file must not see a later snapshot's rows before its marts.
         only_published = "where snapshot_date in ({})".format(
-            ", ".join(f"date '{d}'" for d in _lake_snapshots(lake, marts)) or "null")
+            ", ".join(f"date '{d}'" for d in _lake_snapshots(lake, marts)) or "null"
+        )
         con.execute("create schema marts")
         for table, columns in marts.items():
             files = _sql_str(lake_layout.data_glob(Path(lake) / lake_layout.MARTS, table))

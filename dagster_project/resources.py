@@ -29,11 +29,18 @@ class WarehouseResource(dg.ConfigurableResource):
     volume_drop: float = 0.5
 
     @classmethod
-    def of(cls, settings: config.Settings) -> "WarehouseResource":
-        return cls(path=str(settings.warehouse), lake=str(settings.lake), raw_dir=str(settings.raw_dir),
-                   report_dir=str(settings.report_dir), spark_dir=str(settings.spark_dir),
-                   keep_build=settings.keep_build, ingest_memory_limit=settings.ingest_memory_limit,
-                   ingest_chunk_mb=settings.ingest_chunk_mb, volume_drop=settings.volume_drop)
+    def of(cls, settings: config.Settings) -> WarehouseResource:
+        return cls(
+            path=str(settings.warehouse),
+            lake=str(settings.lake),
+            raw_dir=str(settings.raw_dir),
+            report_dir=str(settings.report_dir),
+            spark_dir=str(settings.spark_dir),
+            keep_build=settings.keep_build,
+            ingest_memory_limit=settings.ingest_memory_limit,
+            ingest_chunk_mb=settings.ingest_chunk_mb,
+            volume_drop=settings.volume_drop,
+        )
 
     @property
     def file(self) -> Path:
@@ -80,8 +87,9 @@ class WarehouseResource(dg.ConfigurableResource):
         a second build, from anywhere, fails at its first step naming the running one."""
         from dagster_project import build_lock
 
-        launched_by = context.run.tags.get("zwfw/launched_by") or context.run.tags.get("dagster/schedule_name") \
-            or "dagster"
+        launched_by = (
+            context.run.tags.get("zwfw/launched_by") or context.run.tags.get("dagster/schedule_name") or "dagster"
+        )
         stale = build_lock.acquire(self.file, context.run_id, launched_by)
         if stale is not None:
             context.log.warning(f"took over the lock of a build that is no longer running ({stale.describe()})")

@@ -68,8 +68,10 @@ class RunSummary:
             lines.append(f"  {'total':<20}{'':>6}{tot[0]:>12}{tot[1]:>12}{tot[2]:>10}")
         if self.engine:
             lines.append(f"  engine: {self.engine}")
-        lines.append(f"  dbt models built: {self.models_built}; dbt tests passed: {self.checks_passed}; "
-                     f"reconciliation checks passed: {self.other_checks_passed}; failed: {len(self.checks_failed)}")
+        lines.append(
+            f"  dbt models built: {self.models_built}; dbt tests passed: {self.checks_passed}; "
+            f"reconciliation checks passed: {self.other_checks_passed}; failed: {len(self.checks_failed)}"
+        )
         for c in self.checks_failed:
             lines.append(f"    failed test: {c}")
         for s in self.failed_steps:
@@ -121,14 +123,20 @@ def _blocking_failure(check) -> bool:
 def _error_line(event) -> str:
     """The first line of a failed step's underlying error, without the exception's class name."""
     error = getattr(event.event_specific_data, "error", None)
-    while error is not None and error.cause is not None and "DagsterExecutionStepExecutionError" in (error.cls_name or ""):
+    while (
+        error is not None and error.cause is not None and "DagsterExecutionStepExecutionError" in (error.cls_name or "")
+    ):
         error = error.cause
     if error is None:
         return "no error recorded (see the log)"
     first = next((line.strip() for line in (error.message or "").splitlines() if line.strip()), error.cls_name or "")
     for prefix in (f"{error.cls_name}: ", f"dagster_project.ingest.errors.{error.cls_name}: "):
         first = first.removeprefix(prefix)
-    return first.split(": ", 1)[1] if first.startswith(("dagster_project.", "dagster.", "dagster_dbt.")) and ": " in first else first
+    return (
+        first.split(": ", 1)[1]
+        if first.startswith(("dagster_project.", "dagster.", "dagster_dbt.")) and ": " in first
+        else first
+    )
 
 
 def dagster_instance(home: Path):
@@ -191,8 +199,11 @@ def run_snapshot(settings: config.Settings, snapshot: dt.date, verbose: bool = F
     """Build, check and publish `snapshot` from `settings.raw_dir` into `settings.warehouse`."""
     started = time.monotonic()
     published_file = settings.warehouse
-    log_file = None if verbose else (
-        published_file.parent / "logs" / f"run-{snapshot.isoformat()}-{dt.datetime.now():%Y%m%dT%H%M%S}.log")
+    log_file = (
+        None
+        if verbose
+        else (published_file.parent / "logs" / f"run-{snapshot.isoformat()}-{dt.datetime.now():%Y%m%dT%H%M%S}.log")
+    )
     with _output_to(log_file) as terminal:
         summary = _run(settings, snapshot, terminal)
     summary.log_file = log_file
@@ -229,25 +240,47 @@ def _execute(settings: config.Settings, snapshot: dt.date, run_id: str, terminal
     models, tests = _dbt_counts()
     dbt_checks = _dbt_check_keys()
     with ProgressReporter(instance, run_id, terminal, models, tests):
-        result = build_definitions(settings).resolve_job_def(WEEKLY_JOB_NAME).execute_in_process(
-            instance=instance, partition_key=key, raise_on_error=False, run_id=run_id,
-            tags={"zwfw/launched_by": "zwfw run", "zwfw/raw_dir": str(settings.raw_dir)},
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        result = (
+            build_definitions(settings)
+            .resolve_job_def(WEEKLY_JOB_NAME)
+            .execute_in_process(
+                instance=instance,
+                partition_key=key,
+                raise_on_error=False,
+                run_id=run_id,
+                tags={"zwfw/launched_by": "zwfw run", "zwfw/raw_dir": str(settings.raw_dir)},
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
         )
-        materializations = [e.step_materialization_data.materialization
-                            for e in result.get_asset_materialization_events()]
+        materializations = [
+            e.step_materialization_data.materialization for e in result.get_asset_materialization_events()
+        ]
         materialized = [m.asset_key for m in materializations]
-        bulletin = [str(m.metadata[k].value) for m in materializations if m.asset_key == BULLETIN_REPORT
-                    for k in ("html", "xlsx") if k in m.metadata]
-        worklists = [str(m.metadata["index"].value) for m in materializations
-                     if m.asset_key == UNIT_WORKLISTS and "index" in m.metadata]
-        docs = [str(m.metadata["index"].value) for m in materializations
-                if m.asset_key == DBT_DOCS_SITE and "index" in m.metadata]
+        bulletin = [
+            str(m.metadata[k].value)
+            for m in materializations
+            if m.asset_key == BULLETIN_REPORT
+            for k in ("html", "xlsx")
+            if k in m.metadata
+        ]
+        worklists = [
+            str(m.metadata["index"].value)
+            for m in materializations
+            if m.asset_key == UNIT_WORKLISTS and "index" in m.metadata
+        ]
+        docs = [
+            str(m.metadata["index"].value)
+            for m in materializations
+            if m.asset_key == DBT_DOCS_SITE and "index" in m.metadata
+        ]
         checks = list(result.get_asset_check_evaluations())
         failed_steps = [f"{e.step_key}: {_error_line(e)}" for e in result.all_events if e.is_step_failure]
         if not failed_steps:  # nothing failed, yet Dagster skipped a step: an upstream asset was never materialized
-            failed_steps = [f"{e.step_key}: skipped, an asset upstream of it was not materialized"
-                            for e in result.all_events if e.is_step_skipped]
+            failed_steps = [
+                f"{e.step_key}: skipped, an asset upstream of it was not materialized"
+                for e in result.all_events
+                if e.is_step_skipped
+            ]
 
         summary = RunSummary(
             snapshot=snapshot,
@@ -255,12 +288,16 @@ def _execute(settings: config.Settings, snapshot: dt.date, run_id: str, terminal
             success=result.success and not any(_blocking_failure(c) for c in checks),
             published=False,
             seconds=0.0,
-            models_built=sum(1 for k in materialized
-                             if k.path[0] != "raw" and k not in (*REPORT_ASSETS, PUBLISHED_WAREHOUSE)),
+            models_built=sum(
+                1 for k in materialized if k.path[0] != "raw" and k not in (*REPORT_ASSETS, PUBLISHED_WAREHOUSE)
+            ),
             checks_passed=sum(1 for c in checks if c.passed and _check_key(c) in dbt_checks),
             other_checks_passed=sum(1 for c in checks if c.passed and _check_key(c) not in dbt_checks),
-            checks_failed=[f"{c.asset_key.to_user_string()}:{c.check_name}" + (f" ({c.description})" if c.description else "")
-                           for c in checks if _blocking_failure(c)],
+            checks_failed=[
+                f"{c.asset_key.to_user_string()}:{c.check_name}" + (f" ({c.description})" if c.description else "")
+                for c in checks
+                if _blocking_failure(c)
+            ],
             failed_steps=failed_steps,
             bulletin=bulletin,
             worklists=worklists[0] if worklists else None,

@@ -27,8 +27,9 @@ import tempfile  # noqa: E402
 # In memory where the machine has a tmpfs: every run stores ~700 events, each its own SQLite
 # transaction, and on this disk each costs ~10 ms more than in memory. Only the tests' record.
 _SHM = Path("/dev/shm")
-_DAGSTER_HOME = Path(tempfile.mkdtemp(prefix="zwfw-test-dagster-home-",
-                                      dir=_SHM if _SHM.is_dir() and os.access(_SHM, os.W_OK) else None))
+_DAGSTER_HOME = Path(
+    tempfile.mkdtemp(prefix="zwfw-test-dagster-home-", dir=_SHM if _SHM.is_dir() and os.access(_SHM, os.W_OK) else None)
+)
 atexit.register(shutil.rmtree, _DAGSTER_HOME, ignore_errors=True)  # one per session, not one left per session
 from dagster_project.instance import write_settings  # noqa: E402
 
@@ -61,8 +62,19 @@ def weekly_warehouse(tmp_path_factory, dbt_manifest):
     root = tmp_path_factory.mktemp("e2e")
     raw, warehouse = root / "raw", root / "wh" / "zwfw.duckdb"
     _zwfw("generate", "--world", "sample", "--out", str(raw), "--snapshot", "2020-12-18", "--scale", "0.2")
-    _zwfw("generate", "--world", "sample", "--out", str(raw), "--snapshot", "2020-12-25", "--scale", "0.2",
-          "--delta-days", "7")
+    _zwfw(
+        "generate",
+        "--world",
+        "sample",
+        "--out",
+        str(raw),
+        "--snapshot",
+        "2020-12-25",
+        "--scale",
+        "0.2",
+        "--delta-days",
+        "7",
+    )
     first = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-18", "--warehouse", str(warehouse))
     second = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25", "--warehouse", str(warehouse))
     return {"raw": raw, "warehouse": warehouse, "first": first, "second": second}

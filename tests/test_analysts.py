@@ -20,12 +20,14 @@ def test_every_published_table_and_column_has_a_comment(published):
     objects = published.execute(
         "select schema_name, table_name, comment from duckdb_tables() where schema_name in ('marts', 'raw') "
         "union all select schema_name, view_name, comment from duckdb_views() "
-        "where not internal and schema_name in ('marts', 'raw')").fetchall()
+        "where not internal and schema_name in ('marts', 'raw')"
+    ).fetchall()
     assert len(objects) > 40  # every mart, raw.rejects, raw.load_files and the raw views
     assert [f"{s}.{t}" for s, t, c in objects if not (c or "").strip()] == []
     columns = published.execute(
         "select schema_name || '.' || table_name || '.' || column_name, comment from duckdb_columns() "
-        "where schema_name in ('marts', 'raw')").fetchall()
+        "where schema_name in ('marts', 'raw')"
+    ).fetchall()
     assert [name for name, comment in columns if not (comment or "").strip()] == []
     comments = dict(columns)
     assert "主动评价覆盖事项率" in comments["marts.fct_t14_evaluations.item_coverage"]
@@ -38,7 +40,8 @@ def test_every_mart_has_the_snapshot_first(published):
     is put back in the model's order by moving it to the front (dbt/macros/import_marts.sql)."""
     firsts = published.execute(
         "select table_name, list(column_name order by column_index)[1] from duckdb_columns() "
-        "where schema_name = 'marts' group by table_name order by table_name").fetchall()
+        "where schema_name = 'marts' group by table_name order by table_name"
+    ).fetchall()
     assert len(firsts) > 20
     assert [t for t, first in firsts if first != "snapshot_date"] == []
 
@@ -47,7 +50,8 @@ def test_a_metric_is_found_by_the_words_the_bulletin_prints(published):
     rows = published.execute(
         "select metric_code, table_no, table_title, unit_of_measure, prints_as, formula, numerator, denominator "
         "from marts.dim_metrics where snapshot_date = (select max(snapshot_date) from marts.dim_metrics) "
-        "and metric_name = '主动评价覆盖事项率' order by table_no").fetchall()
+        "and metric_name = '主动评价覆盖事项率' order by table_no"
+    ).fetchall()
     assert [r[0] for r in rows] == ["t14_item_coverage", "t15_item_coverage"]
     code, table_no, title, unit, prints_as, formula, numerator, denominator = rows[1]
     assert table_no == 15 and "好差评" in title and unit == "%" and "两位小数" in prints_as
@@ -73,8 +77,12 @@ def test_history_compares_each_figure_with_the_previous_snapshot(published):
         select count(*), count(change_previous), count(fourth_before_value)
         from marts.fct_metric_history where snapshot_date = date '2020-12-25'
     """).fetchall()[0]
-    assert counts[0] == published.execute(
-        "select count(*) from marts.fct_metrics where snapshot_date = date '2020-12-25'").fetchall()[0][0]
+    assert (
+        counts[0]
+        == published.execute(
+            "select count(*) from marts.fct_metrics where snapshot_date = date '2020-12-25'"
+        ).fetchall()[0][0]
+    )
     assert counts[1] > 0 and counts[2] == 0  # two snapshots: nothing four back yet
     bad_ranks = published.execute("""
         select metric_code, scope from marts.fct_metric_history
@@ -92,11 +100,15 @@ def test_the_history_mart_feeds_the_bulletins_sparklines(weekly_warehouse, publi
     import re
 
     html = (weekly_warehouse["warehouse"].parent / "report" / "2020-12-25" / "bulletin.html").read_text()
-    history = {(unit, str(day)): value for unit, day, value in published.execute(
-        "select unit_code, snapshot_date, value from marts.fct_metric_history "
-        "where metric_code = 't08_ua_coverage' and scope = 'city_level'").fetchall()}
+    history = {
+        (unit, str(day)): value
+        for unit, day, value in published.execute(
+            "select unit_code, snapshot_date, value from marts.fct_metric_history "
+            "where metric_code = 't08_ua_coverage' and scope = 'city_level'"
+        ).fetchall()
+    }
     start = html.index('<section class="bulletin-table" id="t08"')
-    table8 = html[start:html.index('<table class="data" data-scope="direct_county"', start)]  # its first part
+    table8 = html[start : html.index('<table class="data" data-scope="direct_county"', start)]  # its first part
     checked = 0
     for unit, spark in re.findall(r'<tr data-unit="(\w+)">.*?<svg class="spark".*?<title>(.*?)</title>', table8, re.S):
         expected = "；".join(f"12月{d}日 {history[(unit, f'2020-12-{d}')] * 100:.2f}%" for d in (18, 25))

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from zwfw_contract.audit import SPECS, TableSpec, RatioSpec, audit_dir, audit_table, percent_text
 from dagster_project.cli import main
+from zwfw_contract.audit import SPECS, RatioSpec, TableSpec, audit_dir, audit_table, percent_text
 
 BULLETIN = Path(__file__).parent / "fixtures" / "bulletin-2020-12-25"
 
@@ -23,11 +23,15 @@ def test_precision_rules():
 
 def test_wrong_total_and_wrong_ratio_are_reported(tmp_path):
     f = tmp_path / "t08a.csv"
-    f.write_text("序号,省辖市,总数,接入,覆盖度\n1,甲市,10,5,50.00%\n2,乙市,10,6,61.00%\n3,合计,20,12,55.00%\n",
-                 encoding="utf-8")
+    f.write_text(
+        "序号,省辖市,总数,接入,覆盖度\n1,甲市,10,5,50.00%\n2,乙市,10,6,61.00%\n3,合计,20,12,55.00%\n", encoding="utf-8"
+    )
     found = audit_table(f, TableSpec((RatioSpec(3, 2, 4),), (2, 3)))
     assert {(x.unit, x.column, x.expected) for x in found} == {
-        ("乙市", "覆盖度", "60.00%"), ("合计", "接入", "11"), ("合计", "覆盖度", "60.00%")}
+        ("乙市", "覆盖度", "60.00%"),
+        ("合计", "接入", "11"),
+        ("合计", "覆盖度", "60.00%"),
+    }
 
 
 def test_cli_exit_code_and_report(capsys):

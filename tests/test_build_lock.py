@@ -39,8 +39,11 @@ def holder(tmp_path):
 
 def test_a_second_build_is_refused_naming_the_running_one(holder):
     warehouse, proc = holder
-    with pytest.raises(build_lock.BuildLocked, match=rf"another build of .*zwfw.duckdb is running \(pid {proc.pid} .*"
-                                                     r"launched by a test holder, run run-elsewhere\)"):
+    with pytest.raises(
+        build_lock.BuildLocked,
+        match=rf"another build of .*zwfw.duckdb is running \(pid {proc.pid} .*"
+        r"launched by a test holder, run run-elsewhere\)",
+    ):
         build_lock.acquire(warehouse, "run-here", "zwfw run")
 
 
@@ -66,8 +69,20 @@ def test_zwfw_run_exits_at_once_while_another_build_runs(holder, tmp_path):
     for source in SOURCES:
         (day / f"{source.name}.csv").write_text("")
     started = time.monotonic()
-    run = subprocess.run([str(Path(sys.executable).with_name("zwfw")), "run", "--raw-dir", str(tmp_path / "raw"),
-                          "--snapshot", "2020-12-25", "--warehouse", str(warehouse)], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("zwfw")),
+            "run",
+            "--raw-dir",
+            str(tmp_path / "raw"),
+            "--snapshot",
+            "2020-12-25",
+            "--warehouse",
+            str(warehouse),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2, run.stdout + run.stderr
     assert f"is running (pid {proc.pid}" in run.stderr
     assert time.monotonic() - started < 60
@@ -84,9 +99,22 @@ def test_a_dagster_launched_job_is_refused_while_another_build_runs(holder, tmp_
     env = {k: v for k, v in os.environ.items() if k not in ("ZWFW_LAKE", "ZWFW_REPORT_DIR")}
     env.update(ZWFW_WAREHOUSE=str(warehouse), ZWFW_RAW_DIR=str(tmp_path / "raw"))
     run = subprocess.run(
-        [str(Path(sys.executable).with_name("dagster")), "job", "execute", "-m", "dagster_project.definitions",
-         "-j", "weekly_snapshot", "--tags", json.dumps({"dagster/partition": "2020-12-25"})],
-        env=env, capture_output=True, text=True, timeout=900)
+        [
+            str(Path(sys.executable).with_name("dagster")),
+            "job",
+            "execute",
+            "-m",
+            "dagster_project.definitions",
+            "-j",
+            "weekly_snapshot",
+            "--tags",
+            json.dumps({"dagster/partition": "2020-12-25"}),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     out = run.stdout + run.stderr
     assert run.returncode != 0 and "RUN_FAILURE" in out
     assert f"is running (pid {proc.pid}" in out

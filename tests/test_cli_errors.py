@@ -48,47 +48,66 @@ def delivery(tmp_path) -> Path:
 
 def test_run_with_a_raw_dir_that_does_not_exist(tmp_path):
     missing = tmp_path / "no" / "such" / "raw"
-    proc, s = _zwfw("run", "--raw-dir", str(missing), "--snapshot", "2020-12-25",
-                    "--warehouse", str(tmp_path / "wh" / "zwfw.duckdb"))
+    proc, s = _zwfw(
+        "run",
+        "--raw-dir",
+        str(missing),
+        "--snapshot",
+        "2020-12-25",
+        "--warehouse",
+        str(tmp_path / "wh" / "zwfw.duckdb"),
+    )
     err = _one_line_error(proc, s, f"zwfw run: {missing}: no such folder", "expected the landing zone")
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "wh").exists()  # nothing started
 
 
 def test_run_with_a_relative_raw_dir_names_it_absolutely(tmp_path):
-    proc = subprocess.run([ZWFW, "run", "--raw-dir", "nope", "--snapshot", "2020-12-25"], capture_output=True,
-                          text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [ZWFW, "run", "--raw-dir", "nope", "--snapshot", "2020-12-25"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert proc.returncode == 2 and f"{tmp_path / 'nope'}: no such folder" in proc.stderr
 
 
 def test_run_with_a_snapshot_that_was_not_delivered(delivery, tmp_path):
-    proc, s = _zwfw("run", "--raw-dir", str(delivery), "--snapshot", "2020-12-26",
-                    "--warehouse", str(tmp_path / "zwfw.duckdb"))
+    proc, s = _zwfw(
+        "run", "--raw-dir", str(delivery), "--snapshot", "2020-12-26", "--warehouse", str(tmp_path / "zwfw.duckdb")
+    )
     _one_line_error(proc, s, f"{delivery / '2020-12-26'}: no such folder", "it holds 2020-12-25")
 
 
 def test_run_with_an_empty_snapshot_folder(tmp_path):
     day = tmp_path / "raw" / "2020-12-25"
     day.mkdir(parents=True)
-    proc, s = _zwfw("run", "--raw-dir", str(tmp_path / "raw"), "--snapshot", "2020-12-25",
-                    "--warehouse", str(tmp_path / "zwfw.duckdb"))
+    proc, s = _zwfw(
+        "run",
+        "--raw-dir",
+        str(tmp_path / "raw"),
+        "--snapshot",
+        "2020-12-25",
+        "--warehouse",
+        str(tmp_path / "zwfw.duckdb"),
+    )
     _one_line_error(proc, s, f"{day}: the snapshot folder is empty")
 
 
 def test_run_with_a_missing_reference_file_names_each(delivery, tmp_path):
     (delivery / "2020-12-25" / "regions.csv").unlink()
     (delivery / "2020-12-25" / "population.csv").unlink()
-    proc, s = _zwfw("run", "--raw-dir", str(delivery), "--snapshot", "2020-12-25",
-                    "--warehouse", str(tmp_path / "zwfw.duckdb"))
-    err = _one_line_error(proc, s, f"{delivery / '2020-12-25' / 'regions'}.(csv|parquet|xlsx): missing",
-                          "reference source population")
+    proc, s = _zwfw(
+        "run", "--raw-dir", str(delivery), "--snapshot", "2020-12-25", "--warehouse", str(tmp_path / "zwfw.duckdb")
+    )
+    err = _one_line_error(
+        proc, s, f"{delivery / '2020-12-25' / 'regions'}.(csv|parquet|xlsx): missing", "reference source population"
+    )
     assert len(err.strip().splitlines()) == 2
 
 
 def test_run_with_an_ambiguous_delivery(delivery, tmp_path):
     shutil.copy(delivery / "2020-12-25" / "regions.csv", delivery / "2020-12-25" / "regions.parquet")
-    proc, s = _zwfw("run", "--raw-dir", str(delivery), "--snapshot", "2020-12-25",
-                    "--warehouse", str(tmp_path / "zwfw.duckdb"))
+    proc, s = _zwfw(
+        "run", "--raw-dir", str(delivery), "--snapshot", "2020-12-25", "--warehouse", str(tmp_path / "zwfw.duckdb")
+    )
     _one_line_error(proc, s, "ambiguous delivery of regions", "deliver exactly one")
 
 

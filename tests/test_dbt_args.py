@@ -1,9 +1,17 @@
 import datetime as dt
 import json
 
-from dagster_project.dbt_args import (SNAPSHOT_ENV, dbt_build_args, dbt_docs_args, dbt_drop_build_schemas_args,
-                                     dbt_import_marts_args, dbt_parse_args, dbt_vars, snapshot_env,
-                                     weekly_build_args)
+from dagster_project.dbt_args import (
+    SNAPSHOT_ENV,
+    dbt_build_args,
+    dbt_docs_args,
+    dbt_drop_build_schemas_args,
+    dbt_import_marts_args,
+    dbt_parse_args,
+    dbt_vars,
+    snapshot_env,
+    weekly_build_args,
+)
 
 
 def test_vars_carry_the_snapshot_as_iso_date():
@@ -44,7 +52,9 @@ def test_docs_args_write_one_offline_page_without_compiling():
 def test_spark_builds_are_told_the_published_snapshots_sorted():
     args = dbt_build_args(dt.date(2020, 12, 25), lake_snapshots=[dt.date(2020, 12, 18), dt.date(2020, 12, 4)])
     assert json.loads(args[args.index("--vars") + 1]) == {
-        "snapshot_date": "2020-12-25", "lake_snapshots": ["2020-12-04", "2020-12-18"]}
+        "snapshot_date": "2020-12-25",
+        "lake_snapshots": ["2020-12-04", "2020-12-18"],
+    }
     first = dbt_build_args(dt.date(2020, 12, 4), lake_snapshots=[])  # nothing published yet: an empty list
     assert json.loads(first[first.index("--vars") + 1])["lake_snapshots"] == []
 

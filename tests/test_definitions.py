@@ -64,8 +64,9 @@ def test_publication_follows_every_mart_and_the_blocking_checks_and_the_bulletin
     assert published.group_name == "publish" and {"duckdb", "parquet"} <= set(published.kinds)
     deps = {d.asset_key for d in published.deps}
     # every mart the bulletin prints, the long form, the worklist, the dimensions
-    assert {dg.AssetKey([m]) for m in (*MARTS, *APPENDIX_MARTS, "fct_metrics", "fct_worklist", "dim_metrics",
-                                       "dim_units")} <= deps
+    assert {
+        dg.AssetKey([m]) for m in (*MARTS, *APPENDIX_MARTS, "fct_metrics", "fct_worklist", "dim_metrics", "dim_units")
+    } <= deps
     assert all(k.path[-1].startswith(("fct_", "dim_")) for k in deps)
     spec = _specs(defs)[BULLETIN_REPORT]
     assert spec.group_name == "report"
@@ -73,8 +74,11 @@ def test_publication_follows_every_mart_and_the_blocking_checks_and_the_bulletin
     assert {d.asset_key for d in spec.deps} == {PUBLISHED_WAREHOUSE}
     # the reconciliation checks on fct_metrics block what depends on it: a failing one skips publication
     graph = defs.resolve_asset_graph()
-    gx = [graph.get_check_spec(k) for k in graph.asset_check_keys
-          if k.asset_key == dg.AssetKey(["fct_metrics"]) and k.name.startswith("gx_")]
+    gx = [
+        graph.get_check_spec(k)
+        for k in graph.asset_check_keys
+        if k.asset_key == dg.AssetKey(["fct_metrics"]) and k.name.startswith("gx_")
+    ]
     assert gx and all(c.blocking for c in gx)
     # and the weekly job materializes it
     job = defs.resolve_job_def("weekly_snapshot")

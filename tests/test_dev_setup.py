@@ -53,8 +53,11 @@ def test_skipping_the_browser_does_not_waive_java(monkeypatch):
     """ZWFW_SKIP_BROWSER=1 waives Chromium and its fonts only: the Spark suite still needs its JRE."""
     dev = _dev()
     monkeypatch.setenv(dev.SKIP_BROWSER_ENV, "1")
-    monkeypatch.setattr(dev, "SYSTEM_DEPS", (("chromium", lambda: False, "browser", True),
-                                             ("openjdk-17-jre-headless", lambda: False, "spark", False)))
+    monkeypatch.setattr(
+        dev,
+        "SYSTEM_DEPS",
+        (("chromium", lambda: False, "browser", True), ("openjdk-17-jre-headless", lambda: False, "spark", False)),
+    )
     assert dev.missing_system_deps() == [("openjdk-17-jre-headless", "spark")]
     monkeypatch.setattr(dev.shutil, "which", lambda name: None)
     with pytest.raises(SystemExit) as exc:
@@ -70,6 +73,5 @@ def test_java_is_17_or_newer_here():
 def test_this_machine_has_what_the_tests_need():
     """The suite itself runs after provisioning, so here nothing may be missing (or skipped on request)."""
     dev = _dev()
-    import os
 
     assert dev.missing_system_deps() == []  # ZWFW_SKIP_BROWSER=1 leaves the browser packages out

@@ -66,11 +66,18 @@ def test_tables_8_and_9_published_for_both_snapshots(built):
            where table_no in (8, 9) group by all order by all""",
     )
     snaps = {(r[0], r[1]) for r in rows}
-    assert snaps == {(dt.date(2020, 12, 18), 8), (dt.date(2020, 12, 18), 9),
-                     (dt.date(2020, 12, 25), 8), (dt.date(2020, 12, 25), 9)}
+    assert snaps == {
+        (dt.date(2020, 12, 18), 8),
+        (dt.date(2020, 12, 18), 9),
+        (dt.date(2020, 12, 25), 8),
+        (dt.date(2020, 12, 25), 9),
+    }
     # 18 cities + TOTAL at city level, 10 direct-admin counties + TOTAL: 3 metrics each
-    t08 = _q(built["warehouse"], """select scope, count(distinct unit_code) from marts.fct_metrics
-             where table_no = 8 and snapshot_date = '2020-12-25' group by scope order by scope""")
+    t08 = _q(
+        built["warehouse"],
+        """select scope, count(distinct unit_code) from marts.fct_metrics
+             where table_no = 8 and snapshot_date = '2020-12-25' group by scope order by scope""",
+    )
     assert t08 == [("city_level", 19), ("direct_county", 11)]
 
 
@@ -93,8 +100,7 @@ def test_totals_are_sums_over_units(built):
 @quick
 def test_events_accumulate_as_deltas(built):
     # the second delivery only holds a week of versions, yet YTD cases keep growing
-    per_snap = _q(built["warehouse"],
-                  "select snapshot_date, count(*) from raw.cases group by 1 order by 1")
+    per_snap = _q(built["warehouse"], "select snapshot_date, count(*) from raw.cases group by 1 order by 1")
     assert len(per_snap) == 2 and per_snap[1][1] < per_snap[0][1]
 
 
@@ -115,8 +121,12 @@ def test_no_personal_data_in_the_clear(built):
     # the generator writes Chinese names and 11-digit phones; none may reach the warehouse
     import pyarrow.dataset as ds
 
-    names = ds.dataset(str(built["raw"] / "2020-12-25" / "tickets.csv"), format="csv").to_table(
-        columns=["requester_phone"]).column(0).to_pylist()
+    names = (
+        ds.dataset(str(built["raw"] / "2020-12-25" / "tickets.csv"), format="csv")
+        .to_table(columns=["requester_phone"])
+        .column(0)
+        .to_pylist()
+    )
     phones = [p for p in names if p][:50]
     assert phones
     blob = built["warehouse"].read_bytes()
@@ -141,8 +151,9 @@ def test_missing_reference_file_fails_and_keeps_the_published_warehouse(built, t
     shutil.copytree(built["raw"] / "2020-12-25", raw / "2020-12-25")
     (raw / "2020-12-25" / "regions.csv").unlink()
     before = built["warehouse"].stat().st_mtime_ns
-    proc = zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25",
-                "--warehouse", str(built["warehouse"]), check=False)
+    proc = zwfw(
+        "run", "--raw-dir", str(raw), "--snapshot", "2020-12-25", "--warehouse", str(built["warehouse"]), check=False
+    )
     # caught before the run starts: one line naming the absolute path, exit 2, nothing touched
     assert proc.returncode == 2
     assert f"zwfw run: {(raw / '2020-12-25' / 'regions').absolute()}.(csv|parquet|xlsx): missing" in proc.stderr
@@ -164,8 +175,12 @@ def _contract_metric_codes() -> set[str]:
 
 @quick
 def test_every_contract_metric_is_published(built):
-    published = {r[0] for r in _q(built["warehouse"],
-                 "select distinct metric_code from marts.fct_metrics where snapshot_date = '2020-12-25'")}
+    published = {
+        r[0]
+        for r in _q(
+            built["warehouse"], "select distinct metric_code from marts.fct_metrics where snapshot_date = '2020-12-25'"
+        )
+    }
     assert _contract_metric_codes() - published == set()
     assert published - _contract_metric_codes() == set()
 
@@ -173,9 +188,12 @@ def test_every_contract_metric_is_published(built):
 @quick
 def test_every_metric_covers_its_whole_roster_plus_total(built):
     # within a table and scope, every metric lists the same units; ranked tables end with 合计
-    rows = _q(built["warehouse"], """
+    rows = _q(
+        built["warehouse"],
+        """
         select table_no, scope, metric_code, list(unit_code order by unit_code)
-        from marts.fct_metrics where snapshot_date = '2020-12-25' group by all""")
+        from marts.fct_metrics where snapshot_date = '2020-12-25' group by all""",
+    )
     by_scope: dict = {}
     for table_no, scope, code, units in rows:
         by_scope.setdefault((table_no, scope), {})[code] = units
@@ -212,12 +230,19 @@ def test_the_docs_site_is_made_again_only_when_project_or_schema_change(built):
 
     docs = default_docs_dir(built["warehouse"].parent / "report")
     assert (docs / FINGERPRINT_FILE).read_text().strip() == fingerprint(built["warehouse"], ensure_manifest())
-    run_ids = [next(line.split("dagster run: ", 1)[1].split()[0] for line in run.stdout.splitlines()
-                    if "dagster run: " in line) for run in (built["first"], built["second"])]
+    run_ids = [
+        next(
+            line.split("dagster run: ", 1)[1].split()[0] for line in run.stdout.splitlines() if "dagster run: " in line
+        )
+        for run in (built["first"], built["second"])
+    ]
     made = []
     with dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
         for run_id in run_ids:
             records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
-            made += [r.event_log_entry.asset_materialization.metadata["regenerated"].value for r in records
-                     if r.event_log_entry.asset_materialization.asset_key == dg.AssetKey("dbt_docs_site")]
+            made += [
+                r.event_log_entry.asset_materialization.metadata["regenerated"].value
+                for r in records
+                if r.event_log_entry.asset_materialization.asset_key == dg.AssetKey("dbt_docs_site")
+            ]
     assert made == [True, False]  # the backfill made it; the week after changed neither project nor schema

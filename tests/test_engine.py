@@ -9,10 +9,16 @@ def _settings(**env: str) -> config.Settings:
     return config.Settings.from_environ({k: v for k, v in env.items() if v is not None})
 
 
-@pytest.mark.parametrize("target, remote, output", [
-    (None, None, "duckdb"), ("duckdb", "sc://h:15002", "duckdb"), ("spark", None, "spark"),
-    ("spark", "sc://h:15002", "spark_connect"), (" spark ", "", "spark"),
-])
+@pytest.mark.parametrize(
+    "target, remote, output",
+    [
+        (None, None, "duckdb"),
+        ("duckdb", "sc://h:15002", "duckdb"),
+        ("spark", None, "spark"),
+        ("spark", "sc://h:15002", "spark_connect"),
+        (" spark ", "", "spark"),
+    ],
+)
 def test_the_dbt_output_follows_the_engine_and_spark_remote(target, remote, output):
     settings = _settings(ZWFW_DBT_TARGET=target, SPARK_REMOTE=remote)
     assert settings.dbt_target == output
@@ -35,7 +41,8 @@ def test_the_summary_line_names_engine_version_and_where():
     assert engine.describe(_settings()) == f"duckdb {duckdb.__version__}"
     assert engine.describe(_settings(ZWFW_DBT_TARGET="spark")).endswith("(session, local[2])")
     assert engine.describe(_settings(ZWFW_DBT_TARGET="spark", ZWFW_SPARK_MASTER="local[1]")).endswith(
-        "(session, local[1])")
+        "(session, local[1])"
+    )
     remote = _settings(ZWFW_DBT_TARGET="spark", SPARK_REMOTE="sc://spark.example:15002")
     assert engine.describe(remote).endswith("(connect, sc://spark.example:15002)")
 
@@ -46,5 +53,7 @@ def test_a_local_session_without_java_is_said_in_one_sentence(monkeypatch, tmp_p
     assert any("Java 17" in p and "openjdk-17-jre-headless" in p for p in found), found
     assert engine.problems(_settings()) == []
     # a server brings its own JVM
-    assert not any("Java" in p for p in engine.problems(_settings(ZWFW_DBT_TARGET="spark",
-                                                                   SPARK_REMOTE="sc://spark.example:15002")))
+    assert not any(
+        "Java" in p
+        for p in engine.problems(_settings(ZWFW_DBT_TARGET="spark", SPARK_REMOTE="sc://spark.example:15002"))
+    )

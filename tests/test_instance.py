@@ -28,12 +28,13 @@ def test_settings_written_when_missing_upgraded_when_old_and_never_over_an_opera
     assert write_settings(own).read_text() == "run_queue:\n  max_concurrent_runs: 1\n"
 
 
-@dg.asset(partitions_def=dg.DynamicPartitionsDefinition(name="weeks"),
-          check_specs=[dg.AssetCheckSpec("rows", asset="a_week")])
+@dg.asset(
+    partitions_def=dg.DynamicPartitionsDefinition(name="weeks"), check_specs=[dg.AssetCheckSpec("rows", asset="a_week")]
+)
 def a_week(context):
-    return dg.MaterializeResult(metadata={"week": context.partition_key},
-                                check_results=[dg.AssetCheckResult(check_name="rows", passed=True)])
-
+    return dg.MaterializeResult(
+        metadata={"week": context.partition_key}, check_results=[dg.AssetCheckResult(check_name="rows", passed=True)]
+    )
 
 
 def test_a_run_is_stored_through_kept_engines_and_read_back_by_dagsters_own_storage(tmp_path, monkeypatch):

@@ -7,7 +7,6 @@ is still a dependency. The allowed map below is the one the architecture page sh
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,24 +33,53 @@ ALLOWED: dict[str, set[str]] = {
     "dagster_project.partitions": set(),
     "dagster_project.instance": set(),
     "dagster_project.resources": {"dagster_project.config", "dagster_project.build_lock", "dagster_project.lake"},
-    "dagster_project.quality": {"zwfw_contract", "dagster_project.config", "dagster_project.partitions",
-                                "dagster_project.resources"},
+    "dagster_project.quality": {
+        "zwfw_contract",
+        "dagster_project.config",
+        "dagster_project.partitions",
+        "dagster_project.resources",
+    },
     "dagster_project.publish": {"dagster_project.config", "dagster_project.lake"},
     "dagster_project.report": {"dagster_project.config", "dagster_project.dbt_args"},
     "dagster_project.jobs": {"dagster_project.partitions"},
     "dagster_project.progress": set(),
-    "dagster_project.assets": {"zwfw_contract", "dagster_project.config", "dagster_project.dbt_args",
-                               "dagster_project.ingest", "dagster_project.lake", "dagster_project.manifest",
-                               "dagster_project.dbt_cli",
-                               "dagster_project.partitions",
-                               "dagster_project.publish", "dagster_project.quality", "dagster_project.report",
-                               "dagster_project.resources"},
-    "dagster_project.definitions": {"dagster_project.assets", "dagster_project.jobs", "dagster_project.quality",
-                                    "dagster_project.resources", "dagster_project.config", "dagster_project.dbt_cli"},
-    "dagster_project.run": {"dagster_project.config", "dagster_project.assets", "dagster_project.progress", "dagster_project.definitions",
-                            "dagster_project.jobs", "dagster_project.manifest", "dagster_project.partitions",
-                            "dagster_project.publish", "dagster_project.resources", "dagster_project.lake",
-                            "dagster_project.build_lock", "dagster_project.engine", "dagster_project.instance"},
+    "dagster_project.assets": {
+        "zwfw_contract",
+        "dagster_project.config",
+        "dagster_project.dbt_args",
+        "dagster_project.ingest",
+        "dagster_project.lake",
+        "dagster_project.manifest",
+        "dagster_project.dbt_cli",
+        "dagster_project.partitions",
+        "dagster_project.publish",
+        "dagster_project.quality",
+        "dagster_project.report",
+        "dagster_project.resources",
+    },
+    "dagster_project.definitions": {
+        "dagster_project.assets",
+        "dagster_project.jobs",
+        "dagster_project.quality",
+        "dagster_project.resources",
+        "dagster_project.config",
+        "dagster_project.dbt_cli",
+    },
+    "dagster_project.run": {
+        "dagster_project.config",
+        "dagster_project.assets",
+        "dagster_project.progress",
+        "dagster_project.definitions",
+        "dagster_project.jobs",
+        "dagster_project.manifest",
+        "dagster_project.partitions",
+        "dagster_project.publish",
+        "dagster_project.resources",
+        "dagster_project.lake",
+        "dagster_project.build_lock",
+        "dagster_project.engine",
+        "dagster_project.instance",
+    },
     # The command line sits on top; it reaches the generator only inside `zwfw generate`.
     "dagster_project.cli": {"*"},
 }
@@ -125,8 +153,11 @@ def test_every_layer_imports_only_what_the_architecture_allows():
 
 def test_the_pipeline_reaches_the_generator_only_from_the_command_line():
     graph = _graph()
-    users = sorted(m for m, deps in graph.items()
-                   if m.startswith("dagster_project") and any(d.startswith("zwfw_sample") for d in deps))
+    users = sorted(
+        m
+        for m, deps in graph.items()
+        if m.startswith("dagster_project") and any(d.startswith("zwfw_sample") for d in deps)
+    )
     assert users == ["dagster_project.cli"]
 
 

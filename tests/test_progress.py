@@ -29,8 +29,10 @@ def test_ingestion_dbt_and_failure_lines():
     p.feed(_event("ASSET_CHECK_EVALUATION", "zwfw_dbt_models"), 104.5)
     assert p.live_lines(105.0) == ["dbt: 1 of 3 models, 1 of 5 tests (2s) stg_cases"]
     p.feed(_event("STEP_FAILURE", "zwfw_dbt_models"), 110.0)
-    assert p.finished == ["ingest cases done in 2.0s: 2 files, 20,000 rows (10,000 rows/s)",
-                          "dbt FAILED in 7.0s: 1 of 3 models, 1 of 5 tests"]
+    assert p.finished == [
+        "ingest cases done in 2.0s: 2 files, 20,000 rows (10,000 rows/s)",
+        "dbt FAILED in 7.0s: 1 of 3 models, 1 of 5 tests",
+    ]
     assert p.live_lines(111.0) == []
 
 
@@ -41,15 +43,20 @@ def test_step_labels():
 
 
 def test_off_a_terminal_each_finished_step_is_one_plain_line():
-    records = [NS(event_log_entry=NS(timestamp=t, dagster_event=e)) for t, e in (
-        (1.0, _event("STEP_START", "bulletin_report")), (1.5, _event("STEP_SUCCESS", "bulletin_report")))]
-    instance = NS(get_records_for_run=lambda run_id, cursor=None: NS(records=records if cursor is None else [],
-                                                                      cursor="end"))
+    records = [
+        NS(event_log_entry=NS(timestamp=t, dagster_event=e))
+        for t, e in ((1.0, _event("STEP_START", "bulletin_report")), (1.5, _event("STEP_SUCCESS", "bulletin_report")))
+    ]
+    instance = NS(
+        get_records_for_run=lambda run_id, cursor=None: NS(records=records if cursor is None else [], cursor="end")
+    )
     out = io.StringIO()
     with ProgressReporter(instance, "run", out, 0, 0, interval=0.01) as reporter:
         reporter.line("publish done in 0.1s: /w/zwfw.duckdb")
-    assert out.getvalue().splitlines() == ["publish done in 0.1s: /w/zwfw.duckdb", "bulletin done in 0.5s"] or \
-        out.getvalue().splitlines() == ["bulletin done in 0.5s", "publish done in 0.1s: /w/zwfw.duckdb"]
+    assert out.getvalue().splitlines() == [
+        "publish done in 0.1s: /w/zwfw.duckdb",
+        "bulletin done in 0.5s",
+    ] or out.getvalue().splitlines() == ["bulletin done in 0.5s", "publish done in 0.1s: /w/zwfw.duckdb"]
     assert "\x1b" not in out.getvalue()  # no terminal codes in logs
 
 
@@ -72,7 +79,8 @@ def test_generate_progress_off_a_terminal_is_one_line_per_file(tmp_path):
         progress("cases", tmp_path / "cases" / "part-001.parquet", 3_000)
     assert out.getvalue().splitlines() == [
         "wrote cases/part-000.csv: 1,000 rows in 2.0s (so far 1,000 rows, 500 rows/s)",
-        "wrote cases/part-001.parquet: 3,000 rows in 2.0s (so far 4,000 rows, 1,000 rows/s)"]
+        "wrote cases/part-001.parquet: 3,000 rows in 2.0s (so far 4,000 rows, 1,000 rows/s)",
+    ]
 
 
 def test_generate_progress_on_a_terminal_is_live_per_source(tmp_path):
@@ -84,5 +92,7 @@ def test_generate_progress_on_a_terminal_is_live_per_source(tmp_path):
     progress("regions", tmp_path / "regions.csv", 176)
     progress("cases", tmp_path / "cases" / "part-000.csv", 10_000)
     progress("cases", tmp_path / "cases" / "part-001.csv", 10_000)
-    assert progress.live_lines(4.0) == ["regions               1 file             176 rows (44 rows/s)",
-                                        "cases                 2 files         20,000 rows (5,000 rows/s)"]
+    assert progress.live_lines(4.0) == [
+        "regions               1 file             176 rows (44 rows/s)",
+        "cases                 2 files         20,000 rows (5,000 rows/s)",
+    ]

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from warehouse_helpers import copy_published, digest as _digest, run_env
+from warehouse_helpers import copy_published, run_env
+from warehouse_helpers import digest as _digest
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
@@ -30,10 +31,22 @@ def test_a_job_launched_through_dagster_publishes_while_an_analyst_reads(weekly_
     try:
         before = analyst.execute("select count(*) from marts.fct_metrics").fetchall()
         proc = subprocess.run(
-            [str(BIN / "dagster"), "job", "execute", "-m", "dagster_project.definitions", "-j", "weekly_snapshot",
-             "--tags", json.dumps({"dagster/partition": "2020-12-25"})],
-            env=run_env(published, weekly_warehouse["raw"], ZWFW_KEEP_BUILD="1"), capture_output=True, text=True,
-            timeout=1800)
+            [
+                str(BIN / "dagster"),
+                "job",
+                "execute",
+                "-m",
+                "dagster_project.definitions",
+                "-j",
+                "weekly_snapshot",
+                "--tags",
+                json.dumps({"dagster/partition": "2020-12-25"}),
+            ],
+            env=run_env(published, weekly_warehouse["raw"], ZWFW_KEEP_BUILD="1"),
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         assert "RUN_SUCCESS" in proc.stdout + proc.stderr
         # the analyst's session still reads the old file, unblocked, and saw no half-built state
@@ -42,8 +55,10 @@ def test_a_job_launched_through_dagster_publishes_while_an_analyst_reads(weekly_
         analyst.close()
     con = duckdb.connect(str(published), read_only=True)
     try:
-        snapshots = [d.isoformat() for (d,) in con.execute(
-            "select distinct snapshot_date from marts.fct_metrics order by 1").fetchall()]
+        snapshots = [
+            d.isoformat()
+            for (d,) in con.execute("select distinct snapshot_date from marts.fct_metrics order by 1").fetchall()
+        ]
         after = con.execute("select count(*) from marts.fct_metrics").fetchall()
     finally:
         con.close()
@@ -53,7 +68,9 @@ def test_a_job_launched_through_dagster_publishes_while_an_analyst_reads(weekly_
     build = published.with_name(published.name + ".build")
     con = duckdb.connect(str(build), read_only=True)
     try:
-        assert con.execute("select distinct snapshot_date::varchar from marts.fct_metrics").fetchall() == [("2020-12-25",)]
+        assert con.execute("select distinct snapshot_date::varchar from marts.fct_metrics").fetchall() == [
+            ("2020-12-25",)
+        ]
     finally:
         con.close()
     # and the bulletin came from the published file
@@ -65,10 +82,21 @@ def test_a_run_killed_mid_build_leaves_the_published_file_byte_identical(weekly_
     before = _digest(published)
     build = published.with_name(published.name + ".build")
     proc = subprocess.Popen(
-        [str(BIN / "zwfw"), "run", "--raw-dir", str(weekly_warehouse["raw"]), "--snapshot", "2020-12-25",
-         "--warehouse", str(published)],
-        env=run_env(published, weekly_warehouse["raw"]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+        [
+            str(BIN / "zwfw"),
+            "run",
+            "--raw-dir",
+            str(weekly_warehouse["raw"]),
+            "--snapshot",
+            "2020-12-25",
+            "--warehouse",
+            str(published),
+        ],
+        env=run_env(published, weekly_warehouse["raw"]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 900
         while not (build.exists() and build.stat().st_size > 1_000_000):  # dbt is writing the scratch

@@ -19,14 +19,23 @@ def _lake(tmp_path):
     lake = tmp_path / "lake"
     con = duckdb.connect()
     for day, n in ((D1, 2), (D2, 3)):
+
         def write(folder, n=n):
-            con.execute(f"copy (select 'C' || i as case_id, 'f.csv' as _file, i::bigint as _line from range({n}) t(i)) "
-                        f"to '{folder / 'part-0.parquet'}'")
-            con.execute(f"copy (select 'cases' as source, 'f.csv' as file, 9::bigint as line, null::varchar as column_name, "
-                        f"'bad' as reason, '{{}}' as raw_values, now()::timestamp as loaded_at) to '{folder / 'rejects.parquet'}'")
-            con.execute(f"copy (select 'cases' as source, 'f.csv' as file, 'csv' as format, 'utf-8' as encoding, "
-                        f"{n + 1}::bigint as rows_read, {n}::bigint as rows_loaded, 1::bigint as rows_rejected, "
-                        f"now()::timestamp as loaded_at) to '{folder / 'load_files.parquet'}'")
+            con.execute(
+                f"copy (select 'C' || i as case_id, 'f.csv' as _file, i::bigint as _line from range({n}) t(i)) "
+                f"to '{folder / 'part-0.parquet'}'"
+            )
+            con.execute(
+                f"copy (select 'cases' as source, 'f.csv' as file, 9::bigint as line, null::varchar as column_name, "
+                f"'bad' as reason, '{{}}' as raw_values, now()::timestamp as loaded_at) "
+                f"to '{folder / 'rejects.parquet'}'"
+            )
+            con.execute(
+                f"copy (select 'cases' as source, 'f.csv' as file, 'csv' as format, 'utf-8' as encoding, "
+                f"{n + 1}::bigint as rows_read, {n}::bigint as rows_loaded, 1::bigint as rows_rejected, "
+                f"now()::timestamp as loaded_at) to '{folder / 'load_files.parquet'}'"
+            )
+
         lake_layout.write_partition(lake_layout.partition_dir(lake, "cases", day), write)
     con.close()
     return lake
@@ -38,12 +47,17 @@ def _build(tmp_path, lake, snapshot, value):
     fresh_scratch(build)
     con = duckdb.connect(str(build))
     con.execute("create schema marts")
-    con.execute("create table marts.fct_x as select ?::date as snapshot_date, 'U1' as unit_code, "
-                "?::hugeint as n, 0.5::double as value", [snapshot, value])
+    con.execute(
+        "create table marts.fct_x as select ?::date as snapshot_date, 'U1' as unit_code, "
+        "?::hugeint as n, 0.5::double as value",
+        [snapshot, value],
+    )
     con.execute("create schema raw")
-    for table, files in (("cases", lake_layout.data_glob(lake, "cases")),
-                         ("rejects", lake_layout.meta_glob(lake, "rejects.parquet")),
-                         ("load_files", lake_layout.meta_glob(lake, "load_files.parquet"))):
+    for table, files in (
+        ("cases", lake_layout.data_glob(lake, "cases")),
+        ("rejects", lake_layout.meta_glob(lake, "rejects.parquet")),
+        ("load_files", lake_layout.meta_glob(lake, "load_files.parquet")),
+    ):
         con.execute(f"create view raw.{table} as select * from read_parquet('{files}', hive_partitioning = true)")
     con.close()
     return build
@@ -69,15 +83,27 @@ def test_the_published_file_holds_every_snapshot_of_the_marts_from_the_lake(tmp_
     assert _q(build, "select count(*) from marts.fct_x") == [(1,)]
     second = publish(build, published, lake, D2)
     assert second.snapshots == 2 and not build.exists()  # the scratch is gone once published
-    assert _q(published, "select snapshot_date, n, value from marts.fct_x order by 1") == [(D1, 10, 0.5), (D2, 2**70, 0.5)]
-    types = _q(published, "select column_name, data_type from duckdb_columns() where table_name = 'fct_x' "
-                          "order by column_index")
+    assert _q(published, "select snapshot_date, n, value from marts.fct_x order by 1") == [
+        (D1, 10, 0.5),
+        (D2, 2**70, 0.5),
+    ]
+    types = _q(
+        published,
+        "select column_name, data_type from duckdb_columns() where table_name = 'fct_x' order by column_index",
+    )
     assert types == [("snapshot_date", "DATE"), ("unit_code", "VARCHAR"), ("n", "HUGEINT"), ("value", "DOUBLE")]
-    assert sorted(p.name for p in (lake / "marts" / "fct_x").iterdir()) == ["snapshot_date=2020-12-18",
-                                                                              "snapshot_date=2020-12-25"]
+    assert sorted(p.name for p in (lake / "marts" / "fct_x").iterdir()) == [
+        "snapshot_date=2020-12-18",
+        "snapshot_date=2020-12-25",
+    ]
     # rejects and counts are tables; the sources are views over the lake, by its absolute path
-    kinds = dict(_q(published, "select table_name, 'table' from duckdb_tables() where schema_name = 'raw' "
-                               "union all select view_name, 'view' from duckdb_views() where schema_name = 'raw'"))
+    kinds = dict(
+        _q(
+            published,
+            "select table_name, 'table' from duckdb_tables() where schema_name = 'raw' "
+            "union all select view_name, 'view' from duckdb_views() where schema_name = 'raw'",
+        )
+    )
     assert kinds == {"rejects": "table", "load_files": "table", "cases": "view"}
     assert _q(published, "select snapshot_date, count(*) from raw.cases group by 1 order by 1") == [(D1, 2), (D2, 3)]
     assert not (tmp_path / "w.duckdb.next").exists() and not (tmp_path / "w.duckdb.wal").exists()
@@ -149,16 +175,25 @@ def test_the_record_level_worklist_is_published_as_a_view_over_the_lake(tmp_path
     for day, records in ((D1, 3), (D2, 2)):
         build = _build(tmp_path, lake, day, 1)
         con = duckdb.connect(str(build))
-        con.execute("create table marts.fct_worklist as select ?::date as snapshot_date, 'U1' as unit_code, "
-                    "'R' || i as record_id from range(?) t(i)", [day, records])
+        con.execute(
+            "create table marts.fct_worklist as select ?::date as snapshot_date, 'U1' as unit_code, "
+            "'R' || i as record_id from range(?) t(i)",
+            [day, records],
+        )
         con.close()
         publish(build, published, lake, day)
-    assert _q(published, "select table_type from information_schema.tables "
-                         "where table_schema = 'marts' and table_name = 'fct_worklist'") == [("VIEW",)]
+    assert _q(
+        published,
+        "select table_type from information_schema.tables where table_schema = 'marts' and table_name = 'fct_worklist'",
+    ) == [("VIEW",)]
     assert _q(published, "select snapshot_date, count(*) from marts.fct_worklist group by 1 order by 1") == [
-        (D1, 3), (D2, 2)]
-    assert _q(published, "select table_type from information_schema.tables "
-                         "where table_schema = 'marts' and table_name = 'fct_x'") == [("BASE TABLE",)]
+        (D1, 3),
+        (D2, 2),
+    ]
+    assert _q(
+        published,
+        "select table_type from information_schema.tables where table_schema = 'marts' and table_name = 'fct_x'",
+    ) == [("BASE TABLE",)]
 
 
 def test_the_views_over_the_lake_show_the_published_snapshots_only(tmp_path):

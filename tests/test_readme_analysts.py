@@ -16,7 +16,7 @@ SECTION = "## Reading the warehouse (analysts)"
 
 def _blocks() -> list[tuple[str, str]]:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index(SECTION):]
+    section = text[text.index(SECTION) :]
     section = section[: section.index("\n## ", len(SECTION))]
     return re.findall(r"```(bash|python)\n(.*?)```", section, re.S)
 
@@ -38,7 +38,10 @@ def test_each_block_runs_as_written(weekly_warehouse, tmp_path, index):
     proc = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     out = proc.stdout
-    expected = {0: ["unit_name", "rank_in_scope"], 1: ["2020-12-18", "2020-12-25"],
-                2: ["unit__city", "t15_item_coverage"]}[index]
+    expected = {
+        0: ["unit_name", "rank_in_scope"],
+        1: ["2020-12-18", "2020-12-25"],
+        2: ["unit__city", "t15_item_coverage"],
+    }[index]
     assert all(word in out for word in expected), out[-2000:]
     assert "Error" not in proc.stderr

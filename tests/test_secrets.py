@@ -21,11 +21,14 @@ def test_a_secret_key_is_used_as_given(monkeypatch):
     assert config.pii_key() == "a long and secret key"
 
 
-@pytest.mark.parametrize("key, problem", [
-    (None, "is not set"),
-    (config.DEV_PII_KEY, "is the published development key"),
-    ("short", "shorter than 16 characters"),
-])
+@pytest.mark.parametrize(
+    "key, problem",
+    [
+        (None, "is not set"),
+        (config.DEV_PII_KEY, "is the published development key"),
+        ("short", "shorter than 16 characters"),
+    ],
+)
 def test_no_secret_no_load(monkeypatch, key, problem):
     monkeypatch.delenv(config.DEVELOPMENT_KEY_ENV, raising=False)
     if key is None:
@@ -54,9 +57,21 @@ def test_zwfw_run_refuses_before_loading_anything(tmp_path, key, says):
     if key:
         env[config.PII_KEY_ENV] = key
     warehouse = tmp_path / "wh" / "zwfw.duckdb"
-    run = subprocess.run([str(Path(sys.executable).with_name("zwfw")), "run", "--raw-dir", str(tmp_path / "raw"),
-                          "--snapshot", "2020-12-25", "--warehouse", str(warehouse)],
-                         capture_output=True, text=True, env=env)
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("zwfw")),
+            "run",
+            "--raw-dir",
+            str(tmp_path / "raw"),
+            "--snapshot",
+            "2020-12-25",
+            "--warehouse",
+            str(warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert run.returncode == 2
     assert run.stderr.startswith("zwfw run: ZWFW_PII_KEY") and says in run.stderr
     assert not warehouse.parent.exists()

@@ -22,8 +22,12 @@ WRITERS = {"setdefault", "update", "pop", "popitem", "clear", "__setitem__", "__
 
 
 def _is_environ(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "environ"
-            and isinstance(node.value, ast.Name) and node.value.id == "os")
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "environ"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+    )
 
 
 def _environment_uses(path: Path) -> list[tuple[int, str, str]]:
@@ -42,8 +46,11 @@ def _environment_uses(path: Path) -> list[tuple[int, str, str]]:
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if _is_environ(node.func.value) and node.func.attr in WRITERS:
                 kind = "write"
-            elif (isinstance(node.func.value, ast.Name) and node.func.value.id == "os"
-                  and node.func.attr in ("putenv", "unsetenv")):
+            elif (
+                isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "os"
+                and node.func.attr in ("putenv", "unsetenv")
+            ):
                 kind = "write"
             elif isinstance(node.func.value, ast.Name) and node.func.value.id == "os" and node.func.attr == "getenv":
                 kind = "read"
@@ -75,8 +82,13 @@ def test_no_module_writes_the_environment_outside_the_entry_point():
 
 
 def test_only_config_reads_the_environment():
-    reads = [f"{path.relative_to(REPO)}:{line}" for path in _pipeline_files() if path != PIPELINE / "config.py"
-             for line, _, kind in _environment_uses(path) if kind == "read"]
+    reads = [
+        f"{path.relative_to(REPO)}:{line}"
+        for path in _pipeline_files()
+        if path != PIPELINE / "config.py"
+        for line, _, kind in _environment_uses(path)
+        if kind == "read"
+    ]
     assert reads == []
 
 
@@ -84,14 +96,16 @@ def test_the_scan_sees_every_way_of_writing(tmp_path):
     """The scan itself: each way of writing the environment is found (else the two tests above
     would pass on anything)."""
     sample = tmp_path / "sample.py"
-    sample.write_text("import os\n"
-                      "os.environ['A'] = '1'\n"
-                      "os.environ.setdefault('B', '2')\n"
-                      "os.environ.update({'C': '3'})\n"
-                      "os.putenv('D', '4')\n"
-                      "del os.environ['A']\n"
-                      "def f():\n    return os.environ.get('E')\n"
-                      "def g():\n    return os.getenv('F')\n")
+    sample.write_text(
+        "import os\n"
+        "os.environ['A'] = '1'\n"
+        "os.environ.setdefault('B', '2')\n"
+        "os.environ.update({'C': '3'})\n"
+        "os.putenv('D', '4')\n"
+        "del os.environ['A']\n"
+        "def f():\n    return os.environ.get('E')\n"
+        "def g():\n    return os.getenv('F')\n"
+    )
     uses = _environment_uses(sample)
     assert [line for line, _, kind in uses if kind == "write"] == [2, 3, 4, 5, 6]
     assert [(line, function) for line, function, kind in uses if kind == "read"] == [(8, "f"), (10, "g")]
@@ -99,7 +113,7 @@ def test_the_scan_sees_every_way_of_writing(tmp_path):
 
 def test_every_variable_config_reads_is_in_the_readme_table():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("## Configuration"):]
+    table = readme[readme.index("## Configuration") :]
     table = table[: table.index("\n## ", 4)]
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
     names = {value for name, value in vars(config).items() if name.endswith("_ENV") and isinstance(value, str)}
@@ -115,9 +129,15 @@ def test_locations_default_beside_the_warehouse_and_arguments_win(tmp_path):
     assert settings.spark_dir == warehouse.parent.resolve() / "zwfw.duckdb.spark"
     assert settings.raw_dir == (tmp_path / "raw").resolve()
     assert settings.build == warehouse.parent.resolve() / "zwfw.duckdb.build"
-    moved = config.Settings.from_environ({config.WAREHOUSE_ENV: "/elsewhere/x.duckdb", config.LAKE_ENV: str(tmp_path),
-                                          config.INGEST_CHUNK_ENV: "0.5", config.KEEP_BUILD_ENV: "1"},
-                                         warehouse=warehouse)
+    moved = config.Settings.from_environ(
+        {
+            config.WAREHOUSE_ENV: "/elsewhere/x.duckdb",
+            config.LAKE_ENV: str(tmp_path),
+            config.INGEST_CHUNK_ENV: "0.5",
+            config.KEEP_BUILD_ENV: "1",
+        },
+        warehouse=warehouse,
+    )
     assert moved.warehouse == warehouse.resolve() and moved.lake == tmp_path.resolve()
     assert moved.ingest_chunk_bytes == 2**19 and moved.keep_build
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -138,8 +158,9 @@ def test_dbt_gets_its_variables_in_its_own_process_only(tmp_path):
     settings = config.Settings.from_environ({}, warehouse=tmp_path / "zwfw.duckdb")
     resource = ZwfwDbtCliResource.of(settings).model_copy(update={"dbt_executable": str(fake_dbt)})
     before = dict(os.environ)
-    resource.cli(["build"], env={"ZWFW_SNAPSHOT_DATE": "2020-12-25"}, target_path=tmp_path / "target",
-                 raise_on_error=False).wait()
+    resource.cli(
+        ["build"], env={"ZWFW_SNAPSHOT_DATE": "2020-12-25"}, target_path=tmp_path / "target", raise_on_error=False
+    ).wait()
     got = dict(line.split("=", 1) for line in seen.read_text().splitlines() if "=" in line)
     assert got[config.DBT_BUILD_ENV] == str(tmp_path / "zwfw.duckdb.build")
     assert got[config.LAKE_ENV] == str(tmp_path / "lake")

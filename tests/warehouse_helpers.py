@@ -30,8 +30,11 @@ def copy_published(src: Path, dst_dir: Path) -> Path:
     con = duckdb.connect(str(dst))
     try:
         for _, sql in con.execute("select view_name, sql from duckdb_views() where schema_name = 'raw'").fetchall():
-            con.execute(sql.replace(str(src.parent / "lake"), str(dst_dir / "lake")).replace(
-                "CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
+            con.execute(
+                sql.replace(str(src.parent / "lake"), str(dst_dir / "lake")).replace(
+                    "CREATE VIEW", "CREATE OR REPLACE VIEW", 1
+                )
+            )
     finally:
         con.close()
     return dst
@@ -40,8 +43,13 @@ def copy_published(src: Path, dst_dir: Path) -> Path:
 def run_env(published: Path, raw: Path, **extra: str) -> dict[str, str]:
     """The environment of a build of `published` from `raw` (the same PII key as the fixtures')."""
     env = {k: v for k, v in os.environ.items() if k not in MOVED}
-    return {**env, "ZWFW_WAREHOUSE": str(published), "ZWFW_RAW_DIR": str(raw),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **extra}
+    return {
+        **env,
+        "ZWFW_WAREHOUSE": str(published),
+        "ZWFW_RAW_DIR": str(raw),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **extra,
+    }
 
 
 def query(path: Path, sql: str) -> list[tuple]:

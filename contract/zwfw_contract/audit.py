@@ -53,8 +53,10 @@ class Finding:
     arithmetic: str
 
     def render(self) -> str:
-        return (f"{self.file} line {self.line} {self.unit} {self.column}: printed {self.printed}, "
-                f"expected {self.expected} ({self.arithmetic})")
+        return (
+            f"{self.file} line {self.line} {self.unit} {self.column}: printed {self.printed}, "
+            f"expected {self.expected} ({self.arithmetic})"
+        )
 
 
 def percent_text(num: int, den: int, truncate: bool) -> str:
@@ -90,14 +92,24 @@ def audit_table(path: Path, spec: TableSpec) -> list[Finding]:
                 den_text = str(den)
             expected = percent_text(num, den, ratio.truncate)
             if not _same(row[ratio.printed].strip(), expected):
-                findings.append(Finding(path.name, line, row[1], header[ratio.printed], row[ratio.printed],
-                                        expected, f"{num}/{den_text} = {Decimal(num) * 100 / Decimal(den):.4f}%"))
+                findings.append(
+                    Finding(
+                        path.name,
+                        line,
+                        row[1],
+                        header[ratio.printed],
+                        row[ratio.printed],
+                        expected,
+                        f"{num}/{den_text} = {Decimal(num) * 100 / Decimal(den):.4f}%",
+                    )
+                )
     for line, row in totals:
         for col in spec.summed:
             total = sum(int(r[col]) for _, r in units)
             if int(row[col]) != total:
-                findings.append(Finding(path.name, line, row[1], header[col], row[col], str(total),
-                                        f"sum over {len(units)} units"))
+                findings.append(
+                    Finding(path.name, line, row[1], header[col], row[col], str(total), f"sum over {len(units)} units")
+                )
     return findings
 
 

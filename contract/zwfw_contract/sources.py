@@ -284,9 +284,7 @@ SOURCES: tuple[Source, ...] = (
 SOURCES_BY_NAME: dict[str, Source] = {s.name: s for s in SOURCES}
 
 # departments must be loaded before the sources whose dept_id is checked against it.
-LOAD_ORDER: tuple[str, ...] = tuple(
-    ["departments"] + [s.name for s in SOURCES if s.name != "departments"]
-)
+LOAD_ORDER: tuple[str, ...] = tuple(["departments"] + [s.name for s in SOURCES if s.name != "departments"])
 
 
 def get_source(name: str) -> Source:

@@ -1,17 +1,22 @@
 """The dbt project as Dagster assets, one per model, with dbt tests as asset checks."""
 
-
 import re
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from dagster_project import config
 from dagster_project import lake as lake_layout
+from dagster_project.dbt_args import (
+    dbt_build_args,
+    dbt_drop_build_schemas_args,
+    dbt_import_marts_args,
+    snapshot_env,
+    weekly_build_args,
+)
 from dagster_project.dbt_cli import ZwfwDbtCliResource
-from dagster_project.dbt_args import (dbt_build_args, dbt_drop_build_schemas_args, dbt_import_marts_args,
-                                     snapshot_env, weekly_build_args)
 from dagster_project.manifest import ensure_manifest
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.publish import fresh_scratch, fresh_spark_dir
@@ -66,10 +71,14 @@ def rule_texts(kwargs: Mapping[str, Any]) -> list[str]:
         texts.append(f"{column} is one of {quoted}")
     for column, (low, high) in (kwargs.get("between") or {}).items():
         texts.append(f"{column} lies between {low} and {high} inclusive")
-    texts += [f"{numerator} never exceeds {denominator}"
-              for numerator, denominator in kwargs.get("numerator_le_denominator") or []]
-    texts += [f"{key} is unique" if isinstance(key, str) else f"no two rows share ({', '.join(key)})"
-              for key in kwargs.get("unique") or []]
+    texts += [
+        f"{numerator} never exceeds {denominator}"
+        for numerator, denominator in kwargs.get("numerator_le_denominator") or []
+    ]
+    texts += [
+        f"{key} is unique" if isinstance(key, str) else f"no two rows share ({', '.join(key)})"
+        for key in kwargs.get("unique") or []
+    ]
     return texts
 
 
@@ -107,27 +116,31 @@ def dbt_test_description(test: Mapping[str, Any]) -> str:
         sentence = f"{column} in {model} is one of {_values(kwargs.get('values'))}"
     elif name == "relationships":
         target = _relation(kwargs.get("to")) or kwargs.get("to")
-        sentence = (f"Every non-null {column} in {model} exists as "
-                    f"{kwargs.get('field')} in {target}")
+        sentence = f"Every non-null {column} in {model} exists as {kwargs.get('field')} in {target}"
     elif name == "between":
-        sentence = (f"{column} in {model} lies between {kwargs.get('min_value')} and "
-                    f"{kwargs.get('max_value')} inclusive (NULL passes)")
+        sentence = (
+            f"{column} in {model} lies between {kwargs.get('min_value')} and "
+            f"{kwargs.get('max_value')} inclusive (NULL passes)"
+        )
     elif name == "numerator_le_denominator":
-        sentence = (f"{kwargs.get('numerator')} never exceeds {kwargs.get('denominator')} "
-                    f"in {model} (rows where either is NULL pass)")
+        sentence = (
+            f"{kwargs.get('numerator')} never exceeds {kwargs.get('denominator')} "
+            f"in {model} (rows where either is NULL pass)"
+        )
     elif name == "totals_add_up":
         unit, total = kwargs.get("unit_column", "unit_code"), kwargs.get("total", "TOTAL")
-        sentence = (f"In {model}, per ({_columns(kwargs.get('group_by'))}) the 合计 row "
-                    f"({unit} = '{total}') is the sum over the units: its numerator and "
-                    "denominator, or for counts its value")
+        sentence = (
+            f"In {model}, per ({_columns(kwargs.get('group_by'))}) the 合计 row "
+            f"({unit} = '{total}') is the sum over the units: its numerator and "
+            "denominator, or for counts its value"
+        )
     elif name == "unique_combination":
         sentence = f"No two rows of {model} share the same ({_columns(kwargs.get('combination'))})"
     elif name == "rules":
         sentence = f"In {model}: " + "; ".join(rule_texts(kwargs))
     else:  # a generic test this function does not know: its name and arguments
         qualified = ".".join(p for p in (metadata.get("namespace"), name) if p)
-        args = ", ".join(f"{k}={v!r}" for k, v in sorted(kwargs.items())
-                         if k not in ("model", "column_name"))
+        args = ", ".join(f"{k}={v!r}" for k, v in sorted(kwargs.items()) if k not in ("model", "column_name"))
         subject = f"{column} in {model}" if column else model
         sentence = f"{subject} passes the {qualified} test" + (f" ({args})" if args else "")
 
@@ -152,7 +165,7 @@ class LayeredTranslator(DagsterDbtTranslator):
         asset_spec: dg.AssetSpec,
         manifest: Mapping[str, Any],
         unique_id: str,
-        project: Optional[DbtProject],
+        project: DbtProject | None,
     ) -> dg.AssetCheckSpec | None:
         """dagster-dbt's check for a dbt test, described by `dbt_test_description` (its default
         reads only `meta.description`, so most checks would say "No description provided")."""
@@ -183,21 +196,27 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: ZwfwDbtCliResource, 
     snapshot = parse_snapshot(context.partition_key)
     fresh_scratch(warehouse.build)
     if config.engine_of(dbt.target) != "spark":
-        invocation = dbt.cli(weekly_build_args(), env=snapshot_env(snapshot), context=context,
-                             target_path=warehouse.dbt_target)
+        invocation = dbt.cli(
+            weekly_build_args(), env=snapshot_env(snapshot), context=context, target_path=warehouse.dbt_target
+        )
         yield from _naming_broken_rules(invocation, warehouse.build)
         return
     session = dbt.target != config.SPARK_CONNECT_OUTPUT
     if not session:  # a Spark Connect server keeps its catalog between builds
-        dbt.cli(dbt_drop_build_schemas_args(snapshot), manifest=dbt_project.manifest_path,
-                raise_on_error=True).wait()
+        dbt.cli(dbt_drop_build_schemas_args(snapshot), manifest=dbt_project.manifest_path, raise_on_error=True).wait()
     fresh_spark_dir(warehouse.spark_session_dir, warehouse.spark_marts, session=session)
     published = lake_layout.published_snapshots(warehouse.lake_dir)
     yield from dbt.cli(dbt_build_args(snapshot, lake_snapshots=published), context=context).stream()
-    duckdb_dbt = ZwfwDbtCliResource(project_dir=dbt.project_dir, profiles_dir=dbt.profiles_dir, target="duckdb",
-                                    dbt_executable=dbt.dbt_executable, env=dbt.env)
-    duckdb_dbt.cli(dbt_import_marts_args(snapshot, warehouse.spark_marts), manifest=dbt_project.manifest_path,
-                   raise_on_error=True).wait()
+    duckdb_dbt = ZwfwDbtCliResource(
+        project_dir=dbt.project_dir,
+        profiles_dir=dbt.profiles_dir,
+        target="duckdb",
+        dbt_executable=dbt.dbt_executable,
+        env=dbt.env,
+    )
+    duckdb_dbt.cli(
+        dbt_import_marts_args(snapshot, warehouse.spark_marts), manifest=dbt_project.manifest_path, raise_on_error=True
+    ).wait()
     context.log.info(f"imported the marts Spark wrote ({warehouse.spark_marts}) into {warehouse.build}")
 
 
@@ -235,8 +254,9 @@ def _described(failed, invocation, database):
     if not failed:
         return
     try:
-        compiled = {r["unique_id"]: r.get("compiled_code") or ""
-                    for r in invocation.get_artifact("run_results.json")["results"]}
+        compiled = {
+            r["unique_id"]: r.get("compiled_code") or "" for r in invocation.get_artifact("run_results.json")["results"]
+        }
     except (OSError, ValueError, KeyError):
         compiled = {}
     for event in failed:
@@ -252,5 +272,6 @@ def _described(failed, invocation, database):
         except duckdb.Error as exc:  # the rule names are a courtesy: the check failed either way
             broken = [(f"(the broken rules could not be listed: {exc})", 0)]
         text = "; ".join(f"{rule}: {rows} rows" if rows else rule for rule, rows in broken)
-        yield event._replace(description=f"broken: {text}",
-                             metadata={**event.metadata, "broken_rules": dg.MetadataValue.text(text)})
+        yield event._replace(
+            description=f"broken: {text}", metadata={**event.metadata, "broken_rules": dg.MetadataValue.text(text)}
+        )

@@ -1,15 +1,14 @@
 """One Dagster asset per raw source: the snapshot's delivery, validated and pseudonymised, into its
 lake partition `<lake>/<source>/snapshot_date=D/` (which dbt reads as `raw.<source>`)."""
 
-
 import dagster as dg
 
 from dagster_project import config
 from dagster_project.ingest.load import LoadResult, ingest_source
 from dagster_project.lake import partition_dir
-from zwfw_contract.sources import SOURCES, Source
 from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.resources import WarehouseResource
+from zwfw_contract.sources import SOURCES, Source
 
 INGESTION_GROUP = "ingestion"
 
@@ -49,7 +48,7 @@ def build_ingestion_asset(source: Source) -> dg.AssetsDefinition:
         group_name=INGESTION_GROUP,
         kinds={"python", "parquet"},
         description=f"{source.description} Loaded from raw/<snapshot>/{source.name}.* ({source.kind} source) "
-                    f"into the lake, {source.name}/snapshot_date=<snapshot>/.",
+        f"into the lake, {source.name}/snapshot_date=<snapshot>/.",
         tags={"source_kind": source.kind},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -68,8 +67,7 @@ def build_ingestion_asset(source: Source) -> dg.AssetsDefinition:
             context.log.warning(f"{source.name}: no delivery for {snapshot} (no changes this week)")
         else:
             context.log.info(
-                f"{source.name}: read {result.rows_read}, loaded {result.rows_loaded}, "
-                f"rejected {result.rows_rejected}"
+                f"{source.name}: read {result.rows_read}, loaded {result.rows_loaded}, rejected {result.rows_rejected}"
             )
         metadata = _metadata(result)
         metadata["partition"] = dg.MetadataValue.path(str(partition_dir(warehouse.lake_dir, source.name, snapshot)))

@@ -10,8 +10,8 @@ the Friday schedule all publish here, the same way.
 
 import dagster as dg
 
-from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.manifest import mart_names
+from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.resources import WarehouseResource
 
 PUBLISH_GROUP = "publish"
@@ -26,8 +26,8 @@ UPSTREAM = [dg.AssetKey([m]) for m in mart_names()]  # every mart of the dbt pro
     group_name=PUBLISH_GROUP,
     kinds={"duckdb", "parquet"},
     description="The warehouse analysts read (ZWFW_WAREHOUSE): every snapshot of every mart, raw.rejects, "
-                "raw.load_files and raw.<source> views over the lake. Replaced atomically, only after "
-                "every blocking check passed.",
+    "raw.load_files and raw.<source> views over the lake. Replaced atomically, only after "
+    "every blocking check passed.",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from dagster_project.publish import publish
@@ -35,12 +35,15 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     warehouse.hold_build_lock(context)
     snapshot = parse_snapshot(context.partition_key)
     result = publish(warehouse.build, warehouse.file, warehouse.lake_dir, snapshot, keep_build=warehouse.keep_build)
-    context.log.info(f"published {result.file}: {result.marts} marts, {result.snapshots} snapshots, "
-                     f"{result.bytes / 2**20:.1f} MiB")
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(result.file)),
-        "lake": dg.MetadataValue.path(str(warehouse.lake_dir)),
-        "marts": dg.MetadataValue.int(result.marts),
-        "snapshots": dg.MetadataValue.int(result.snapshots),
-        "size_mib": dg.MetadataValue.float(round(result.bytes / 2**20, 2)),
-    })
+    context.log.info(
+        f"published {result.file}: {result.marts} marts, {result.snapshots} snapshots, {result.bytes / 2**20:.1f} MiB"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(result.file)),
+            "lake": dg.MetadataValue.path(str(warehouse.lake_dir)),
+            "marts": dg.MetadataValue.int(result.marts),
+            "snapshots": dg.MetadataValue.int(result.snapshots),
+            "size_mib": dg.MetadataValue.float(round(result.bytes / 2**20, 2)),
+        }
+    )

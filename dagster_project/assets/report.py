@@ -25,7 +25,7 @@ BULLETIN_REPORT = dg.AssetKey(["bulletin_report"])
     group_name=REPORT_GROUP,
     kinds={"html", "xlsx"},
     description="The bulletin as people read it: an HTML page (prints to A4) and an XLSX workbook, "
-                "with week-over-week change, charts and units below target highlighted.",
+    "with week-over-week change, charts and units below target highlighted.",
 )
 def bulletin_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from dagster_project.report import default_out_dir, render_report
@@ -34,12 +34,14 @@ def bulletin_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     snapshot = parse_snapshot(context.partition_key)
     files = render_report(warehouse.file, snapshot, default_out_dir(warehouse.reports, snapshot))
     context.log.info(files.render())
-    return dg.MaterializeResult(metadata={
-        "html": dg.MetadataValue.path(str(files.html)),
-        "xlsx": dg.MetadataValue.path(str(files.xlsx)),
-        "previous_snapshot": dg.MetadataValue.text(files.previous.isoformat() if files.previous else ""),
-        "seconds": dg.MetadataValue.float(round(files.seconds, 2)),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "html": dg.MetadataValue.path(str(files.html)),
+            "xlsx": dg.MetadataValue.path(str(files.xlsx)),
+            "previous_snapshot": dg.MetadataValue.text(files.previous.isoformat() if files.previous else ""),
+            "seconds": dg.MetadataValue.float(round(files.seconds, 2)),
+        }
+    )
 
 
 UNIT_WORKLISTS = dg.AssetKey(["unit_worklists"])
@@ -52,7 +54,7 @@ UNIT_WORKLISTS = dg.AssetKey(["unit_worklists"])
     group_name=REPORT_GROUP,
     kinds={"xlsx", "html"},
     description="查漏补缺: one XLSX per unit with the records behind its shortfall (reason, department to act, "
-                "weeks open, and 已整改 since the previous snapshot), and an HTML index; written after the bulletin.",
+    "weeks open, and 已整改 since the previous snapshot), and an HTML index; written after the bulletin.",
 )
 def unit_worklists(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from dagster_project.report import default_out_dir
@@ -62,13 +64,15 @@ def unit_worklists(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     snapshot = parse_snapshot(context.partition_key)
     files = write_worklists(warehouse.file, default_out_dir(warehouse.reports, snapshot) / "worklists", snapshot)
     context.log.info(files.render())
-    return dg.MaterializeResult(metadata={
-        "index": dg.MetadataValue.path(str(files.index)),
-        "units": dg.MetadataValue.int(len(files.workbooks)),
-        "open_records": dg.MetadataValue.int(files.records),
-        "resolved_records": dg.MetadataValue.int(files.resolved),
-        "seconds": dg.MetadataValue.float(round(files.seconds, 2)),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(files.index)),
+            "units": dg.MetadataValue.int(len(files.workbooks)),
+            "open_records": dg.MetadataValue.int(files.records),
+            "resolved_records": dg.MetadataValue.int(files.resolved),
+            "seconds": dg.MetadataValue.float(round(files.seconds, 2)),
+        }
+    )
 
 
 DBT_DOCS_SITE = dg.AssetKey(["dbt_docs_site"])
@@ -81,11 +85,12 @@ DBT_DOCS_SITE = dg.AssetKey(["dbt_docs_site"])
     group_name=REPORT_GROUP,
     kinds={"dbt", "html"},
     description="For analysts: the dbt docs site of the published warehouse, one offline page "
-                "(<report dir>/docs/index.html) with the lineage from the raw sources to every mart and "
-                "every table and column described.",
+    "(<report dir>/docs/index.html) with the lineage from the raw sources to every mart and "
+    "every table and column described.",
 )
-def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                  dbt: ZwfwDbtCliResource) -> dg.MaterializeResult:
+def dbt_docs_site(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, dbt: ZwfwDbtCliResource
+) -> dg.MaterializeResult:
     from dagster_project.manifest import ensure_manifest
     from dagster_project.report.docs_site import FINGERPRINT_FILE, build_docs, default_docs_dir
 
@@ -95,8 +100,9 @@ def dbt_docs_site(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     page = build_docs(warehouse.file, default_docs_dir(warehouse.reports), ensure_manifest(), dbt.env)
     regenerated = not stamp.exists() or stamp.stat().st_mtime_ns != before
     context.log.info(f"dbt docs site: {page}" + ("" if regenerated else " (project and schema unchanged: kept)"))
-    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(page)),
-                                          "regenerated": dg.MetadataValue.bool(regenerated)})
+    return dg.MaterializeResult(
+        metadata={"index": dg.MetadataValue.path(str(page)), "regenerated": dg.MetadataValue.bool(regenerated)}
+    )
 
 
 # The assets that render what the published warehouse holds (not dbt models).

@@ -98,8 +98,12 @@ def detect_encoding(path: Path, display: str) -> str | None:
     if not head:
         return None
     if head.startswith(UTF16_BOMS):
-        raise IngestError("the file is UTF-16 (its byte order mark says so): save it as UTF-8 or GB18030",
-                          file=display, line=1, column=1)
+        raise IngestError(
+            "the file is UTF-16 (its byte order mark says so): save it as UTF-8 or GB18030",
+            file=display,
+            line=1,
+            column=1,
+        )
     has_bom = head == BOM
     utf8_failure = _first_failure(path, UTF8)
     if utf8_failure is None:
@@ -115,8 +119,11 @@ def detect_encoding(path: Path, display: str) -> str | None:
     gb_failure = _first_failure(path, GB18030)
     if gb_failure is None:
         if _looks_like_big5(path):
-            raise IngestError("the file looks like Big5 (traditional Chinese): it decodes as GB18030 only "
-                              "into rare characters; save it as UTF-8 or GB18030", file=display)
+            raise IngestError(
+                "the file looks like Big5 (traditional Chinese): it decodes as GB18030 only "
+                "into rare characters; save it as UTF-8 or GB18030",
+                file=display,
+            )
         return GB18030
     # Report where the encoding that got furthest stopped: that is the likely corruption.
     offset = max(utf8_failure.offset, gb_failure.offset)

@@ -75,8 +75,9 @@ def discover(source: Source, raw_dir: Path, snapshot_date: dt.date) -> list[Deli
         rel = p.relative_to(raw_dir).as_posix()
         target = p.resolve()
         if not target.is_relative_to(zone):  # a symlink (or a `..` in one) leading out of raw_dir
-            raise IngestError(f"refusing to read {target}: it is outside the landing zone {zone}",
-                              file=str(p.absolute()))
+            raise IngestError(
+                f"refusing to read {target}: it is outside the landing zone {zone}", file=str(p.absolute())
+            )
         return Delivered(p, rel, str(p.absolute()), p.suffix.lower().lstrip("."))
 
     singles = []
@@ -118,8 +119,9 @@ class _Reader:
     files, no build lock) and runs none of the caller's main module."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", reader.__name__],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", reader.__name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
 
     def read(self, *args) -> ReadFile:
         pickle.dump(args, self.proc.stdin)
@@ -157,8 +159,9 @@ class _Readers:
             with self.lock:
                 self.started.remove(r)
             r.proc.kill()
-            raise IngestError("the reader process died while reading the file (out of memory?)",
-                              file=d.display) from None
+            raise IngestError(
+                "the reader process died while reading the file (out of memory?)", file=d.display
+            ) from None
         except BaseException:
             self.idle.put(r)  # an IngestError of the file: the reader itself is fine
             raise
@@ -183,17 +186,17 @@ def read_files(
     global _readers
     if _readers is None:
         _readers = _Readers()
-    futures = [
-        _readers.threads.submit(_readers.read, d, fno, protection, out_dir, CSV_BLOCK_BYTES) for fno, d in files
-    ]
+    futures = [_readers.threads.submit(_readers.read, d, fno, protection, out_dir, CSV_BLOCK_BYTES) for fno, d in files]
     try:
         results = [future.result() for future in futures]
     finally:  # on an error, wait for the reads still running: none may outlive the temp dir
         for future in futures:
             future.cancel()
         wait(futures)
-    staged = [StagedFile(r.delivered, None, header=r.header, encoding=r.encoding, reader_pid=r.reader_pid,
-                         parquet=r.parquet) for r in results]
+    staged = [
+        StagedFile(r.delivered, None, header=r.header, encoding=r.encoding, reader_pid=r.reader_pid, parquet=r.parquet)
+        for r in results
+    ]
     # Files whose every record is one line need no numbering: those of one format and header
     # are staged as one view, so a folder of 10 000 small files is a few views, not 10 000.
     groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
@@ -209,8 +212,10 @@ def read_files(
         table = f"g{files[members[0]][0]}"
         paths = "[" + ", ".join(sql_str(str(staged[i].parquet)) for i in members) + "]"
         line, drop = ("_ord + 2", "_ord, _nl") if first.delivered.format == "csv" else ("_line", "_line")
-        con.execute(f"CREATE VIEW {table} AS SELECT _fno, ({line})::BIGINT AS _line, * EXCLUDE (_fno, {drop}) "
-                    f"FROM read_parquet({paths})")
+        con.execute(
+            f"CREATE VIEW {table} AS SELECT _fno, ({line})::BIGINT AS _line, * EXCLUDE (_fno, {drop}) "
+            f"FROM read_parquet({paths})"
+        )
         for i in members:
             staged[i].table = table
         first.cleanup = [f"DROP VIEW {table}"]
@@ -237,9 +242,7 @@ def _number_lines(con: duckdb.DuckDBPyConnection, r: ReadFile, staged: StagedFil
     else:
         rec_expr, join = "d._ord + 2", ""
     # Views, not copies: the protected Parquet is the one copy of the text (2M rows ≈ 0.5 s a copy).
-    con.execute(
-        f"CREATE VIEW {table}_num AS SELECT {rec_expr} AS _rec, d.* EXCLUDE (_ord) FROM {table}_rec d {join}"
-    )
+    con.execute(f"CREATE VIEW {table}_num AS SELECT {rec_expr} AS _rec, d.* EXCLUDE (_ord) FROM {table}_rec d {join}")
     if r.has_newlines or any(nl for _, _, nl in bad):
         # Physical line of a record = its record number + newlines inside earlier records.
         con.execute(

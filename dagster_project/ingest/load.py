@@ -3,9 +3,10 @@
 Each file is read by the reader process (`reader.py`), which pseudonymises its personal columns
 as it reads; this process works only on those protected copies, in an in-memory DuckDB
 connection that spills to a private temp dir, so neither the spill nor its stale memory ever
-held a personal value. Only validated, typed rows leave it: the partition `<lake>/<source>/snapshot_date=D/` (rows, rejects, per-file counts) is written
-aside and renamed into place, so a failure or a kill changes nothing and a re-load replaces
-that partition alone.
+held a personal value. Only validated, typed rows leave it: the partition
+`<lake>/<source>/snapshot_date=D/` (rows, rejects, per-file counts) is written aside and
+renamed into place, so a failure or a kill changes nothing and a re-load replaces that
+partition alone.
 """
 
 from __future__ import annotations
@@ -116,8 +117,10 @@ def ingest_source(
     delivered = discover(source, raw_dir, snapshot_date)
     if delivered is None:
         if source.kind == "reference":
-            raise IngestError(missing_message(source, raw_dir, snapshot_date),
-                              file=f"{raw_dir.name}/{snapshot_date.isoformat()}/{source.name}")
+            raise IngestError(
+                missing_message(source, raw_dir, snapshot_date),
+                file=f"{raw_dir.name}/{snapshot_date.isoformat()}/{source.name}",
+            )
         log.info("%s: not delivered for %s", source.name, snapshot_date)
         if not any((lake / source.name).glob("snapshot_date=*")):
             _write_empty(source, lake, snapshot_date)
@@ -130,8 +133,9 @@ def ingest_source(
             # makes a large delivery spill there instead of failing.
             con.execute(f"SET temp_directory = {sql_str(tmp)}")
             con.execute(f"SET memory_limit = {sql_str(memory_limit)}")
-            return _load(con, source, delivered, snapshot_date, lake, Protection.of(source, pii_key), Path(tmp),
-                         chunk_bytes)
+            return _load(
+                con, source, delivered, snapshot_date, lake, Protection.of(source, pii_key), Path(tmp), chunk_bytes
+            )
         finally:
             con.close()
 
@@ -159,7 +163,10 @@ def _column_map(source: Source, staged: StagedFile) -> dict[str, str]:
 
 
 def _stage(
-    con: duckdb.DuckDBPyConnection, source: Source, chunk: list[tuple[int, Delivered]], protection: Protection,
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    chunk: list[tuple[int, Delivered]],
+    protection: Protection,
     tmp: Path,
 ) -> list[StagedFile]:
     """Read a chunk's files (numbered `fno` in the delivery) into protected copies in `tmp` and
@@ -177,9 +184,10 @@ def _stage(
             for c in source.columns
         )
         # A record whose every field is empty carries no data: not a row (blank lines, ',,,').
-        blank = " AND ".join(
-            f"coalesce(trim(c{i}, {sql_str(WHITESPACE)}), '') = ''" for i in range(len(s.header))
-        ) or "true"
+        blank = (
+            " AND ".join(f"coalesce(trim(c{i}, {sql_str(WHITESPACE)}), '') = ''" for i in range(len(s.header)))
+            or "true"
+        )
         selects.append(
             f"SELECT _fno, _line, {str(s.delivered.format == 'xlsx').lower()} AS _xlsx, {cols} "
             f"FROM {s.table} WHERE NOT ({blank})"
@@ -188,11 +196,11 @@ def _stage(
         con.execute("CREATE VIEW rows_raw AS " + " UNION ALL ".join(selects))
     else:
         cols = ", ".join(f"NULL::VARCHAR AS {ident(c.name)}" for c in source.columns)
-        con.execute(f"CREATE VIEW rows_raw AS SELECT NULL::INTEGER AS _fno, NULL::BIGINT AS _line, "
-                    f"NULL::BOOLEAN AS _xlsx, {cols} WHERE false")
-    con.execute(
-        "CREATE TABLE malformed (_fno INTEGER, _line BIGINT, reason VARCHAR, raw_values VARCHAR)"
-    )
+        con.execute(
+            f"CREATE VIEW rows_raw AS SELECT NULL::INTEGER AS _fno, NULL::BIGINT AS _line, "
+            f"NULL::BOOLEAN AS _xlsx, {cols} WHERE false"
+        )
+    con.execute("CREATE TABLE malformed (_fno INTEGER, _line BIGINT, reason VARCHAR, raw_values VARCHAR)")
     rows = []
     for (fno, _), s in zip(chunk, staged):
         for m in s.malformed:
@@ -273,39 +281,75 @@ def _load(
             for fno, read, rejected in _chunk_counts(con):
                 counts[fno] = [read, rejected]
             part = folder / f"part-{k}.parquet"
-            _copy(con, f"""SELECT {cols}, f.file AS _file, c._line::BIGINT AS _line
-                FROM checked c JOIN files f USING (_fno) WHERE c._reason IS NULL ORDER BY c._fno, c._line""", part)
+            _copy(
+                con,
+                f"""SELECT {cols}, f.file AS _file, c._line::BIGINT AS _line
+                FROM checked c JOIN files f USING (_fno) WHERE c._reason IS NULL ORDER BY c._fno, c._line""",
+                part,
+            )
             parts.append(part)
             rejects_parts.append(tmp / f"rejects-{k}.parquet")
             # The few rejected rows first, so that the join with the rows as read builds on them.
-            con.execute("CREATE TABLE rejected AS SELECT _fno, _line, _col, _reason FROM checked "
-                        "WHERE _reason IS NOT NULL")
-            _copy(con, _rejects_sql(source, stamp, "rejected c JOIN rows_raw r USING (_fno, _line)",
-                                    with_malformed=True), rejects_parts[-1])
+            con.execute(
+                "CREATE TABLE rejected AS SELECT _fno, _line, _col, _reason FROM checked WHERE _reason IS NOT NULL"
+            )
+            _copy(
+                con,
+                _rejects_sql(source, stamp, "rejected c JOIN rows_raw r USING (_fno, _line)", with_malformed=True),
+                rejects_parts[-1],
+            )
             con.execute("DROP TABLE rejected")
             con.execute("DROP TABLE checked")
             _drop_staged(con, staged)
         if source.key and len(groups) > 1:
             _cross_chunk_duplicates(con, source, groups, parts, protection, stamp, tmp, counts, rejects_parts)
-        _copy(con, f"SELECT * EXCLUDE (_fno) FROM {_parts(rejects_parts)} ORDER BY _fno, line",
-              folder / lake_layout.REJECTS_FILE)
+        _copy(
+            con,
+            f"SELECT * EXCLUDE (_fno) FROM {_parts(rejects_parts)} ORDER BY _fno, line",
+            folder / lake_layout.REJECTS_FILE,
+        )
         if source.kind == "reference" and not counts:
-            raise IngestError(f"{source.name}: the delivery holds no rows; {source.name} is a full snapshot, "
-                              "which this would empty", file=delivered[0].display)
+            raise IngestError(
+                f"{source.name}: the delivery holds no rows; {source.name} is a full snapshot, which this would empty",
+                file=delivered[0].display,
+            )
         for fno, (d, st) in enumerate(zip(delivered, staged_all)):
             read, rejected = counts.get(fno, (0, 0))
             file_counts.append(FileCount(d.rel, d.format, st.encoding if st else None, read, read - rejected, rejected))
-        con.execute("CREATE OR REPLACE TABLE load_counts (source VARCHAR, file VARCHAR, format VARCHAR, "
-                    "encoding VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, loaded_at TIMESTAMP)")
-        con.executemany("INSERT INTO load_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-            (source.name, fc.file, fc.format, fc.encoding, fc.rows_read, fc.rows_loaded, fc.rows_rejected, loaded_at)
-            for fc in file_counts])
+        con.execute(
+            "CREATE OR REPLACE TABLE load_counts (source VARCHAR, file VARCHAR, format VARCHAR, "
+            "encoding VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, loaded_at TIMESTAMP)"
+        )
+        con.executemany(
+            "INSERT INTO load_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    source.name,
+                    fc.file,
+                    fc.format,
+                    fc.encoding,
+                    fc.rows_read,
+                    fc.rows_loaded,
+                    fc.rows_rejected,
+                    loaded_at,
+                )
+                for fc in file_counts
+            ],
+        )
         _copy(con, "SELECT * FROM load_counts ORDER BY file", folder / lake_layout.LOAD_FILES_FILE)
 
     lake_layout.write_partition(lake_layout.partition_dir(lake, source.name, snapshot_date), write)
     result = LoadResult(source.name, snapshot_date, absent=False, files=file_counts)
-    log.info("%s %s: read %d, loaded %d, rejected %d (%d chunk%s)", source.name, snapshot_date,
-             result.rows_read, result.rows_loaded, result.rows_rejected, len(groups), "" if len(groups) == 1 else "s")
+    log.info(
+        "%s %s: read %d, loaded %d, rejected %d (%d chunk%s)",
+        source.name,
+        snapshot_date,
+        result.rows_read,
+        result.rows_loaded,
+        result.rows_rejected,
+        len(groups),
+        "" if len(groups) == 1 else "s",
+    )
     return result
 
 
@@ -338,7 +382,8 @@ def _rejects_sql(source: Source, stamp: str, rejected_from: str, with_malformed:
     raw_json = ", ".join(
         f"{sql_str(c.name)}, CASE WHEN length(r.{ident(c.name)}) > {MAX_RAW_CHARS} "
         f"THEN left(r.{ident(c.name)}, {MAX_RAW_CHARS}) || '…' ELSE r.{ident(c.name)} END"
-        for c in source.columns)
+        for c in source.columns
+    )
     malformed = "UNION ALL SELECT _fno, _line, NULL, reason, raw_values FROM malformed" if with_malformed else ""
     return f"""SELECT x._fno, {sql_str(source.name)} AS source, f.file, x._line::BIGINT AS line,
             x.column_name::VARCHAR AS column_name, x.reason::VARCHAR AS reason,
@@ -396,20 +441,29 @@ def _cross_chunk_duplicates(con, source, groups, parts, protection, stamp, tmp, 
         staged = _stage(con, source, [(fno, delivered[fno])], protection, tmp)
         expected, found = con.execute(
             "SELECT count(*), count(r._line) FROM dups LEFT JOIN rows_raw r USING (_fno, _line) WHERE dups._fno = ?",
-            [fno]).fetchall()[0]
+            [fno],
+        ).fetchall()[0]
         if found != expected:
-            raise IngestError("the file changed while it was read (a row it held is gone)",
-                              file=delivered[fno].display)
+            raise IngestError("the file changed while it was read (a row it held is gone)", file=delivered[fno].display)
         rejects_parts.append(tmp / f"rejects-dup-{fno}.parquet")
-        _copy(con, _rejects_sql(source, stamp, f"dups c JOIN rows_raw r USING (_fno, _line) WHERE c._fno = {fno}",
-                                with_malformed=False), rejects_parts[-1])
+        _copy(
+            con,
+            _rejects_sql(
+                source, stamp, f"dups c JOIN rows_raw r USING (_fno, _line) WHERE c._fno = {fno}", with_malformed=False
+            ),
+            rejects_parts[-1],
+        )
         _drop_staged(con, staged)
         counts[fno][1] += expected
     for k in sorted({chunk_of[fno] for fno in affected}):
         part = parts[k]
         kept = part.with_name(f".{part.name}.kept")
-        _copy(con, f"""SELECT p.* FROM {_parts([part])} p JOIN files f ON f.file = p._file
-            ANTI JOIN dups d ON d._fno = f._fno AND d._line = p._line ORDER BY f._fno, p._line""", kept)
+        _copy(
+            con,
+            f"""SELECT p.* FROM {_parts([part])} p JOIN files f ON f.file = p._file
+            ANTI JOIN dups d ON d._fno = f._fno AND d._line = p._line ORDER BY f._fno, p._line""",
+            kept,
+        )
         kept.replace(part)
 
 
@@ -420,6 +474,7 @@ def _empty(columns) -> str:
 def _write_empty(source: Source, lake: Path, snapshot_date: dt.date) -> None:
     con = duckdb.connect(":memory:")
     try:
+
         def write(folder: Path) -> None:
             _copy(con, _empty(source_table_columns(source)[1:]), folder / lake_layout.DATA_FILE)
             _copy(con, _empty(REJECTS_COLUMNS), folder / lake_layout.REJECTS_FILE)

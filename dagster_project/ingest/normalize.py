@@ -75,9 +75,7 @@ def normalized(raw_sql: str, column: Column) -> str:
 
 def _canonical_datetime(n: str) -> str:
     """'2020/1/5', '2020年1月5日 9:05' → '2020-1-5', '2020-1-5 9:05' (DuckDB casts those)."""
-    return (
-        f"replace(replace(replace(replace(replace({n}, '/', '-'), '年', '-'), '月', '-'), '日', ''), 'T', ' ')"
-    )
+    return f"replace(replace(replace(replace(replace({n}, '/', '-'), '年', '-'), '月', '-'), '日', ''), 'T', ' ')"
 
 
 def _excel_serial_days(n: str) -> str:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from zwfw_contract.sources import SOURCES
-
 from dagster_project.ingest.errors import IngestError
 from dagster_project.ingest.files import FORMATS, discover
+from zwfw_contract.sources import SOURCES
 
 
 def delivery_problems(raw_dir: Path, snapshot: dt.date) -> list[str]:
@@ -29,8 +28,10 @@ def delivery_problems(raw_dir: Path, snapshot: dt.date) -> list[str]:
         seen = f"; it holds {', '.join(have)}" if have else "; it holds no snapshot folder"
         return [f"{day}: no such folder (expected snapshot {snapshot.isoformat()}'s delivery{seen})"]
     if not any(day.iterdir()):
-        return [f"{day}: the snapshot folder is empty (expected one file or folder per source, "
-                f"e.g. regions.csv; see CONTRACT §2)"]
+        return [
+            f"{day}: the snapshot folder is empty (expected one file or folder per source, "
+            f"e.g. regions.csv; see CONTRACT §2)"
+        ]
     problems = []
     formats = "|".join(sorted(FORMATS))
     for source in SOURCES:
@@ -40,6 +41,8 @@ def delivery_problems(raw_dir: Path, snapshot: dt.date) -> list[str]:
             problems.append(f"{day / source.name}: {exc.args[0].split(': ', 1)[-1]}")
             continue
         if found is None and source.kind == "reference":
-            problems.append(f"{day / source.name}.({formats}): missing (reference source {source.name} is "
-                            f"delivered every snapshot, as one file or a folder {source.name}/ of files)")
+            problems.append(
+                f"{day / source.name}.({formats}): missing (reference source {source.name} is "
+                f"delivered every snapshot, as one file or a folder {source.name}/ of files)"
+            )
     return problems

@@ -149,8 +149,9 @@ def read(d: Delivered, fno: int, protection: Protection, out_dir: Path, csv_bloc
             _read_parquet(con, d, protection, out, result, fno_column)
         if _version(d.path) != before:
             out.unlink(missing_ok=True)
-            raise IngestError("the file changed while it was read: deliver it again once it is complete",
-                              file=d.display)
+            raise IngestError(
+                "the file changed while it was read: deliver it again once it is complete", file=d.display
+            )
         return result
     except IngestError:
         raise
@@ -199,8 +200,9 @@ def _csv_header(d: Delivered, encoding: str) -> list[str] | None:
     return None
 
 
-def _read_csv(con, d: Delivered, protection: Protection, out: Path, result: ReadFile, block_bytes: int,
-              fno_column: str) -> None:
+def _read_csv(
+    con, d: Delivered, protection: Protection, out: Path, result: ReadFile, block_bytes: int, fno_column: str
+) -> None:
     encoding = detect_encoding(d.path, d.display)
     result.encoding = encoding
     header = _csv_header(d, encoding) if encoding else None
@@ -259,8 +261,9 @@ def _read_csv(con, d: Delivered, protection: Protection, out: Path, result: Read
     # Newlines inside values are counted before personal values are replaced by their pseudonyms.
     newline_counts = " + ".join(f"(length({c}) - length(replace({c}, chr(10), '')))" for c in names)
     _copy_protected(con, header, protection, f"{fno_column}, _ord, {newline_counts} AS _nl", "delivered", out)
-    result.has_newlines = con.execute("SELECT coalesce(max(_nl), 0) > 0 FROM read_parquet(?)",
-                                      [str(out)]).fetchall()[0][0]
+    result.has_newlines = con.execute("SELECT coalesce(max(_nl), 0) > 0 FROM read_parquet(?)", [str(out)]).fetchall()[
+        0
+    ][0]
     result.header = header
     result.parquet = out
 
@@ -299,9 +302,7 @@ def _read_xlsx(con, d: Delivered, protection: Protection, out: Path, result: Rea
         return
     # skip_empty_area=False keeps row 0 = Excel row 1, so lines are the row numbers Excel shows.
     rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    header_at = next(
-        (i for i, row in enumerate(rows) if any(_cell_text(v) not in (None, "") for v in row)), None
-    )
+    header_at = next((i for i, row in enumerate(rows) if any(_cell_text(v) not in (None, "") for v in row)), None)
     if header_at is None:
         return
     header = [_cell_text(v) or "" for v in rows[header_at]]
@@ -331,8 +332,14 @@ def _read_parquet(con, d: Delivered, protection: Protection, out: Path, result: 
     header = [name for name, *_ in described if name != "file_row_number"]
     # Casting every column to text lets a wrongly typed column fail per row in validation.
     renamed = ", ".join(f"CAST({ident(name)} AS VARCHAR) AS c{i}" for i, name in enumerate(header))
-    _copy_protected(con, header, protection, f"{fno_column}, _line",
-                    f"(SELECT file_row_number + 2 AS _line{', ' + renamed if renamed else ''} FROM {src})", out)
+    _copy_protected(
+        con,
+        header,
+        protection,
+        f"{fno_column}, _line",
+        f"(SELECT file_row_number + 2 AS _line{', ' + renamed if renamed else ''} FROM {src})",
+        out,
+    )
     result.header = header
     result.parquet = out
 

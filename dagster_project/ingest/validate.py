@@ -60,23 +60,23 @@ def column_error_sql(c: Column) -> str:
     shown = "" if c.pii else f" || ' ' || {quoted(n)}"  # never echo personal data
     whens = [f"WHEN {n} IS NULL THEN {sql_str('required value missing') if c.required else 'NULL'}"]
     if c.type == "text" and not c.pii:  # a personal value arrives as its hash: nothing to see
-        whens.append(f"WHEN length({n}) > {MAX_TEXT_CHARS} THEN 'value of ' || length({n}) || "
-                     f"' characters in column {c.name} (at most {MAX_TEXT_CHARS})'")
-        whens.append(f"WHEN regexp_matches({n}, {sql_str(CONTROL_CHARS_RE)}) "
-                     f"THEN 'control character (such as NUL) in column {c.name}'")
+        whens.append(
+            f"WHEN length({n}) > {MAX_TEXT_CHARS} THEN 'value of ' || length({n}) || "
+            f"' characters in column {c.name} (at most {MAX_TEXT_CHARS})'"
+        )
+        whens.append(
+            f"WHEN regexp_matches({n}, {sql_str(CONTROL_CHARS_RE)}) "
+            f"THEN 'control character (such as NUL) in column {c.name}'"
+        )
     if c.type != "text":
         whens.append(f"WHEN {v} IS NULL THEN 'bad {TYPE_WORDS[c.type]}'{shown} || ' in column {c.name}'")
     if c.enum:
         values = ", ".join(sql_str(e) for e in c.enum)
         whens.append(f"WHEN {n} NOT IN ({values}) THEN 'unknown value'{shown} || ' for {c.name}'")
     if c.min_value is not None:
-        whens.append(
-            f"WHEN {v} < {c.min_value} THEN '{c.name} ' || {v} || ' < minimum {c.min_value}'"
-        )
+        whens.append(f"WHEN {v} < {c.min_value} THEN '{c.name} ' || {v} || ' < minimum {c.min_value}'")
     if c.max_value is not None:
-        whens.append(
-            f"WHEN {v} > {c.max_value} THEN '{c.name} ' || {v} || ' > maximum {c.max_value}'"
-        )
+        whens.append(f"WHEN {v} > {c.max_value} THEN '{c.name} ' || {v} || ' > maximum {c.max_value}'")
     return "CASE " + " ".join(whens) + " END"
 
 
@@ -85,27 +85,33 @@ Rule = tuple[str, str, str]
 
 
 def _promised_le_legal(_: Source) -> list[Rule]:
-    return [(
-        "promised_limit_days",
-        "promised_limit_days > legal_limit_days",
-        "'promised_limit_days ' || promised_limit_days || ' > legal_limit_days ' || legal_limit_days",
-    )]
+    return [
+        (
+            "promised_limit_days",
+            "promised_limit_days > legal_limit_days",
+            "'promised_limit_days ' || promised_limit_days || ' > legal_limit_days ' || legal_limit_days",
+        )
+    ]
 
 
 def _rectify_due_required(_: Source) -> list[Rule]:
-    return [(
-        "rectify_due_at",
-        "\"source\" = 'active' AND rating <= 2 AND rectify_due_at IS NULL",
-        "'rectify_due_at required when source = active and rating <= 2 (rating ' || rating || ')'",
-    )]
+    return [
+        (
+            "rectify_due_at",
+            "\"source\" = 'active' AND rating <= 2 AND rectify_due_at IS NULL",
+            "'rectify_due_at required when source = active and rating <= 2 (rating ' || rating || ')'",
+        )
+    ]
 
 
 def _issuer_required(_: Source) -> list[Rule]:
-    return [(
-        "issuer_dept_id",
-        "\"level\" = 'province' AND issuer_dept_id IS NULL",
-        "'issuer_dept_id required when level = province'",
-    )]
+    return [
+        (
+            "issuer_dept_id",
+            "\"level\" = 'province' AND issuer_dept_id IS NULL",
+            "'issuer_dept_id required when level = province'",
+        )
+    ]
 
 
 def _license_counts(_: Source) -> list[Rule]:
@@ -157,8 +163,7 @@ def checked_sql(source: Source) -> str:
     reason_cases += "".join(f" WHEN {cond} THEN {reason}" for _, cond, reason in rules)
     cols = ", ".join(ident(c.name) for c in source.columns)
     return (
-        f"SELECT _fno, _line, {cols}, CASE {col_cases} END AS _col, CASE {reason_cases} END AS _reason "
-        f"FROM ({step1})"
+        f"SELECT _fno, _line, {cols}, CASE {col_cases} END AS _col, CASE {reason_cases} END AS _reason FROM ({step1})"
     )
 
 

@@ -4,7 +4,6 @@ They read the build's scratch database (read-only) after dbt has built it, befor
 One check per group; each reports its failed sub-checks with the first violations as metadata.
 """
 
-
 import dagster as dg
 
 from dagster_project.partitions import parse_snapshot
@@ -12,7 +11,10 @@ from dagster_project.resources import WarehouseResource
 
 FCT_METRICS = dg.AssetKey(["fct_metrics"])
 GROUPS = {
-    "gx_metrics_reconcile": ("metrics", "合计 = sum of units, value = numerator/denominator, value ranges (every table)"),
+    "gx_metrics_reconcile": (
+        "metrics",
+        "合计 = sum of units, value = numerator/denominator, value ranges (every table)",
+    ),
     "gx_cross_table_reconcile": ("cross_table", "t08+t09 vs t11, t10 vs t14, YTD cases, t07 vs registry"),
     "gx_raw_to_warehouse": ("raw", "per file: read = loaded + rejected; loaded/rejected = rows in raw tables"),
     "gx_sources_delivered": ("volume", "every reference source delivered (error); volume drop (warning)"),
@@ -20,8 +22,10 @@ GROUPS = {
 
 
 @dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec(name, asset=FCT_METRICS, blocking=True, description=desc)
-           for name, (_, desc) in GROUPS.items()],
+    specs=[
+        dg.AssetCheckSpec(name, asset=FCT_METRICS, blocking=True, description=desc)
+        for name, (_, desc) in GROUPS.items()
+    ],
     can_subset=False,
 )
 def gx_reconciliation_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
@@ -39,8 +43,14 @@ def gx_reconciliation_checks(context: dg.AssetCheckExecutionContext, warehouse: 
         text = "\n".join(f"{o.check.severity} {o.check.name}: " + "; ".join(o.messages[:5]) for o in failed)
         notes = "\n".join(f"{o.check.name}: {o.check.note}" for o in mine if o.check.note)
         yield dg.AssetCheckResult(
-            check_name=name, asset_key=FCT_METRICS, passed=not failed, severity=sev,
-            metadata={"checks": len(mine), "failed": len(failed),
-                      "violations": dg.MetadataValue.md(text or "none"),
-                      "notes": dg.MetadataValue.md(notes or "none")},
+            check_name=name,
+            asset_key=FCT_METRICS,
+            passed=not failed,
+            severity=sev,
+            metadata={
+                "checks": len(mine),
+                "failed": len(failed),
+                "violations": dg.MetadataValue.md(text or "none"),
+                "notes": dg.MetadataValue.md(notes or "none"),
+            },
         )

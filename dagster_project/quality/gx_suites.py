@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from dagster_project.quality.checks import Check
 
 
@@ -46,6 +45,7 @@ def run_suites(checks: list[Check], docs_dir: Path | None = None) -> list[Outcom
     context = gx.get_context(mode="ephemeral")
     try:
         from great_expectations.data_context.types.base import ProgressBarsConfig
+
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
     except Exception:
         pass
@@ -61,8 +61,9 @@ def run_suites(checks: list[Check], docs_dir: Path | None = None) -> list[Outcom
             continue
         suite = context.suites.add(gx.ExpectationSuite(name=c.name, meta={"description": c.description}))
         suite.add_expectation(gx.expectations.ExpectTableRowCountToEqual(value=0))
-        suite.add_expectation(gx.expectations.ExpectColumnValuesToBeNull(
-            column="violation", result_format={"result_format": "COMPLETE"}))
+        suite.add_expectation(
+            gx.expectations.ExpectColumnValuesToBeNull(column="violation", result_format={"result_format": "COMPLETE"})
+        )
         vd = context.validation_definitions.add(gx.ValidationDefinition(name=c.name, data=bd, suite=suite))
         frame = c.violations.copy()
         frame["violation"] = frame["violation"].astype(object)
@@ -87,13 +88,20 @@ def _build_docs(context, vds, docs_dir: Path) -> None:
     import great_expectations as gx
 
     docs_dir.mkdir(parents=True, exist_ok=True)
-    context.add_data_docs_site(site_name="zwfw", site_config={
-        "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    })
+    context.add_data_docs_site(
+        site_name="zwfw",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     for vd, frame in vds:
-        cp = context.checkpoints.add(gx.Checkpoint(
-            name=f"cp_{vd.name}", validation_definitions=[vd],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["zwfw"])]))
+        cp = context.checkpoints.add(
+            gx.Checkpoint(
+                name=f"cp_{vd.name}",
+                validation_definitions=[vd],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["zwfw"])],
+            )
+        )
         cp.run(batch_parameters={"dataframe": frame})

@@ -1,6 +1,8 @@
 """The bulletin as people read it: an HTML page (prints to A4) and an XLSX workbook.
 
-    read_marts (warehouse, read-only, closed at once) -> build_bulletin (bulletin: model tables, then the workpoints letter) -> render_html / write_xlsx
+    read_marts (warehouse, read-only, closed at once)
+      -> build_bulletin (bulletin: model tables, then the workpoints letter)
+      -> render_html / write_xlsx
 
 `layout.py` holds what the paper bulletin prints (titles, headings, notes, targets),
 `workpoints.py` the letter's five points, `charts.py` the SVG bar charts.
@@ -30,8 +32,10 @@ class ReportFiles:
 
     def render(self) -> str:
         against = f" (change against {self.previous.isoformat()})" if self.previous else " (no earlier snapshot)"
-        return (f"bulletin {self.snapshot.isoformat()}{against} in {self.seconds:.1f}s\n"
-                f"  HTML: {self.html}\n  XLSX: {self.xlsx}")
+        return (
+            f"bulletin {self.snapshot.isoformat()}{against} in {self.seconds:.1f}s\n"
+            f"  HTML: {self.html}\n  XLSX: {self.xlsx}"
+        )
 
 
 def replace_file(path: Path, write) -> None:
@@ -45,11 +49,12 @@ def replace_file(path: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def render_report(warehouse: Path, snapshot: dt.date | None, out_dir: Path,
-                  issued: dt.date | None = None) -> ReportFiles:
+def render_report(
+    warehouse: Path, snapshot: dt.date | None, out_dir: Path, issued: dt.date | None = None
+) -> ReportFiles:
     """Render one snapshot's bulletin into `out_dir` (bulletin.html, bulletin.xlsx)."""
-    from dagster_project.report.html import render_html
     from dagster_project.report.bulletin import build_bulletin
+    from dagster_project.report.html import render_html
     from dagster_project.report.xlsx import write_xlsx
 
     started = time.monotonic()
@@ -60,8 +65,7 @@ def render_report(warehouse: Path, snapshot: dt.date | None, out_dir: Path,
     page = render_html(bulletin)
     replace_file(html, lambda p: p.write_text(page, encoding="utf-8"))
     replace_file(xlsx, lambda p: write_xlsx(bulletin, p))
-    return ReportFiles(bulletin.snapshot, bulletin.previous, html.resolve(), xlsx.resolve(),
-                       time.monotonic() - started)
+    return ReportFiles(bulletin.snapshot, bulletin.previous, html.resolve(), xlsx.resolve(), time.monotonic() - started)
 
 
 def default_out_dir(report_dir: Path, snapshot: dt.date) -> Path:

@@ -16,6 +16,12 @@ from dagster_project.report.workpoints import work_points
 def build_bulletin(data: MartData, issued: dt.date | None = None) -> Bulletin:
     """`issued` is the date printed in the title block (default: the snapshot date)."""
     tables = build_tables(data)
-    return Bulletin(snapshot=data.snapshot, previous=data.previous, issued=issued or data.snapshot,
-                    tables=tables, trend_snapshots=data.trend_snapshots, work_points=work_points(tables),
-                    appendix=build_appendix(data))
+    return Bulletin(
+        snapshot=data.snapshot,
+        previous=data.previous,
+        issued=issued or data.snapshot,
+        tables=tables,
+        trend_snapshots=data.trend_snapshots,
+        work_points=work_points(tables),
+        appendix=build_appendix(data),
+    )

@@ -51,8 +51,16 @@ def _pct(x: float) -> str:
 
 
 def bars(block: Block, chart: Chart) -> list[Bar]:
-    items = [Bar(line.unit_name, line.cell(chart.field).value, line.cell(chart.field).text, line.is_total,
-                 line.cell(chart.field).missed is not None) for line in block.lines]
+    items = [
+        Bar(
+            line.unit_name,
+            line.cell(chart.field).value,
+            line.cell(chart.field).text,
+            line.is_total,
+            line.cell(chart.field).missed is not None,
+        )
+        for line in block.lines
+    ]
     order = {id(b): i for i, b in enumerate(items)}
     return sorted(items, key=lambda b: (b.value is None, -(b.value or 0.0), order[id(b)]))
 
@@ -73,14 +81,20 @@ def bar_chart(block: Block, chart: Chart, caption: str) -> str:
     def x(v: float) -> float:
         return label_w + plot_w * v / top
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
-           f'width="100%" role="img" aria-label="{escape(caption)}" font-family=\'{FONT}\' font-size="{FONT_SIZE}">',
-           f"<title>{escape(caption)}</title>"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-label="{escape(caption)}" font-family=\'{FONT}\' font-size="{FONT_SIZE}">',
+        f"<title>{escape(caption)}</title>",
+    ]
     for t in ticks:
-        out.append(f'<line class="grid" x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{TOP - 4}" y2="{height - BOTTOM}" '
-                   'stroke="#d9d9d9" stroke-width="0.6"/>')
-        out.append(f'<text class="tick" x="{x(t):.1f}" y="{TOP - 7}" text-anchor="middle" fill="#666" '
-                   f'font-size="9">{_pct(t)}</text>')
+        out.append(
+            f'<line class="grid" x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{TOP - 4}" y2="{height - BOTTOM}" '
+            'stroke="#d9d9d9" stroke-width="0.6"/>'
+        )
+        out.append(
+            f'<text class="tick" x="{x(t):.1f}" y="{TOP - 7}" text-anchor="middle" fill="#666" '
+            f'font-size="9">{_pct(t)}</text>'
+        )
     for i, b in enumerate(items):
         y = TOP + i * ROW
         kind = "bar-total" if b.is_total else ("bar-below" if b.below else "bar-unit")
@@ -97,15 +111,23 @@ def bar_chart(block: Block, chart: Chart, caption: str) -> str:
         out.append("</g>")
     if total is not None and total.value is not None:
         tx = x(total.value)
-        out.append(f'<line class="total-line" x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP - 2}" y2="{height - 16}" '
-                   'stroke="#333" stroke-width="1" stroke-dasharray="4 3"/>')
-        out.append(f'<text x="{tx + 3:.1f}" y="{height - 6}" font-size="9" fill="#333">合计 {escape(total.text)}</text>')
+        out.append(
+            f'<line class="total-line" x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP - 2}" y2="{height - 16}" '
+            'stroke="#333" stroke-width="1" stroke-dasharray="4 3"/>'
+        )
+        out.append(
+            f'<text x="{tx + 3:.1f}" y="{height - 6}" font-size="9" fill="#333">合计 {escape(total.text)}</text>'
+        )
     if target is not None:
         gx = x(float(target.at_least))
-        out.append(f'<line class="target-line" x1="{gx:.1f}" x2="{gx:.1f}" y1="{TOP - 2}" y2="{height - BOTTOM}" '
-                   'stroke="#d0443e" stroke-width="1.2" stroke-dasharray="2 2"/>')
-        out.append(f'<text x="{gx - 3:.1f}" y="{TOP - 18}" font-size="9" fill="#d0443e" text-anchor="end">'
-                   f'目标 {_pct(float(target.at_least))}</text>')
+        out.append(
+            f'<line class="target-line" x1="{gx:.1f}" x2="{gx:.1f}" y1="{TOP - 2}" y2="{height - BOTTOM}" '
+            'stroke="#d0443e" stroke-width="1.2" stroke-dasharray="2 2"/>'
+        )
+        out.append(
+            f'<text x="{gx - 3:.1f}" y="{TOP - 18}" font-size="9" fill="#d0443e" text-anchor="end">'
+            f"目标 {_pct(float(target.at_least))}</text>"
+        )
     out.append("</svg>")
     return "".join(out)
 
@@ -129,7 +151,9 @@ def sparkline(values: list[float | None], labels: list[str]) -> str:
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in points))
     last_x, last_y = xy(*points[-1])
     title = "；".join(f"{label} {'-' if v is None else f'{v * 100:.2f}%'}" for label, v in zip(labels, values))
-    return (f'<svg class="spark" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" viewBox="0 0 {SPARK_WIDTH} '
-            f'{SPARK_HEIGHT}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-            f'<polyline points="{path}" fill="none" stroke="currentColor" stroke-width="1"/>'
-            f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="1.6" fill="currentColor"/></svg>')
+    return (
+        f'<svg class="spark" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" viewBox="0 0 {SPARK_WIDTH} '
+        f'{SPARK_HEIGHT}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'<polyline points="{path}" fill="none" stroke="currentColor" stroke-width="1"/>'
+        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="1.6" fill="currentColor"/></svg>'
+    )

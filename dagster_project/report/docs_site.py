@@ -2,15 +2,14 @@
 raw sources to every mart and every description, for analysts (`zwfw docs`, and each `zwfw run`).
 
 dbt reads its catalog through the project's profile, whose target is the build database
-(`ZWFW_DBT_BUILD`, `<warehouse>.build`). It gets a private copy of the published file under that name in a temporary folder: dbt never
-opens the published file (a build may replace it meanwhile, an analyst may hold it), and the
-copy is deleted afterwards.
+(`ZWFW_DBT_BUILD`, `<warehouse>.build`). It gets a private copy of the published file under that
+name in a temporary folder: dbt never opens the published file (a build may replace it
+meanwhile, an analyst may hold it), and the copy is deleted afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
@@ -30,8 +29,10 @@ FINGERPRINT_FILE = "index.html.sha256"  # what the page was made of (`fingerprin
 # request off the page): `<use xlink:href="{{ getIcon(…) }}">` in its AngularJS templates,
 # fetched before AngularJS fills it in (`ng-attr-` sets it once interpolated), and a favicon
 # link still holding its bundler's `${require(…)}` (an empty inline icon instead).
-FIXES = (('xlink:href="{{', 'ng-attr-xlink:href="{{'),
-         ("href=\"${require('./assets/favicons/favicon.ico')}\"", 'href="data:,"'))
+FIXES = (
+    ('xlink:href="{{', 'ng-attr-xlink:href="{{'),
+    ("href=\"${require('./assets/favicons/favicon.ico')}\"", 'href="data:,"'),
+)
 
 
 class DocsError(RuntimeError):
@@ -69,12 +70,14 @@ def fingerprint(warehouse: Path, manifest: Path) -> str:
     digest.update(repr((dbt.version.__version__, FIXES)).encode())
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        for sql in ("select schema_name, table_name, comment from duckdb_tables() "
-                    "where database_name = current_database() order by all",
-                    "select schema_name, view_name, comment from duckdb_views() "
-                    "where database_name = current_database() and not internal order by all",
-                    "select schema_name, table_name, column_index, column_name, data_type, comment from duckdb_columns() "
-                    "where database_name = current_database() and not internal order by all"):
+        for sql in (
+            "select schema_name, table_name, comment from duckdb_tables() "
+            "where database_name = current_database() order by all",
+            "select schema_name, view_name, comment from duckdb_views() "
+            "where database_name = current_database() and not internal order by all",
+            "select schema_name, table_name, column_index, column_name, data_type, comment from duckdb_columns() "
+            "where database_name = current_database() and not internal order by all",
+        ):
             digest.update(repr(con.execute(sql).fetchall()).encode("utf-8"))
     finally:
         con.close()
@@ -100,13 +103,25 @@ def build_docs(warehouse: Path, out: Path, manifest: Path, dbt_env: Mapping[str,
         target.mkdir()
         shutil.copyfile(manifest, target / "manifest.json")
         # the catalog is the published DuckDB file's, whichever engine built it
-        env = config.child_environment(dbt_env, {config.WAREHOUSE_ENV: str(scratch),
-                                                 config.DBT_BUILD_ENV: str(config.build_path(scratch))})
+        env = config.child_environment(
+            dbt_env, {config.WAREHOUSE_ENV: str(scratch), config.DBT_BUILD_ENV: str(config.build_path(scratch))}
+        )
         dbt = Path(sys.executable).with_name("dbt")
-        proc = subprocess.run([str(dbt), *dbt_docs_args(snapshot, str(target)), "--target", "duckdb",
-                               "--project-dir", str(config.DBT_PROJECT_DIR),
-                               "--profiles-dir", str(config.DBT_PROJECT_DIR)],
-                              env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                str(dbt),
+                *dbt_docs_args(snapshot, str(target)),
+                "--target",
+                "duckdb",
+                "--project-dir",
+                str(config.DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(config.DBT_PROJECT_DIR),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         page = target / "static_index.html"
         if proc.returncode != 0 or not page.exists():
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])

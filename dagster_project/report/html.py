@@ -9,8 +9,17 @@ from markupsafe import Markup
 
 from dagster_project.report.charts import bar_chart, sparkline
 from dagster_project.report.layout import (
-    COUNT, DELTA_UNITS, DISTRIBUTE_TO, ISSUER, ISSUER_OFFICE, REPORT_HEADING, SEND_TO, SERIES, TITLE,
-    HeaderCell, header_cells,
+    COUNT,
+    DELTA_UNITS,
+    DISTRIBUTE_TO,
+    ISSUER,
+    ISSUER_OFFICE,
+    REPORT_HEADING,
+    SEND_TO,
+    SERIES,
+    TITLE,
+    HeaderCell,
+    header_cells,
 )
 from dagster_project.report.model import Bulletin, Cell, Table
 from dagster_project.report.workpoints import APPEAL, INTRO, appendix_titles, cn_date
@@ -79,13 +88,22 @@ def render_html(bulletin: Bulletin) -> str:
     template = _env.get_template("bulletin.html.j2")
     return template.render(
         b=bulletin,
-        series=SERIES, title=TITLE, issuer=ISSUER, issuer_office=ISSUER_OFFICE, heading=REPORT_HEADING,
-        send_to=SEND_TO, distribute_to=DISTRIBUTE_TO,
-        snapshot_cn=cn_date(bulletin.snapshot), issued_cn=cn_date(bulletin.issued),
+        series=SERIES,
+        title=TITLE,
+        issuer=ISSUER,
+        issuer_office=ISSUER_OFFICE,
+        heading=REPORT_HEADING,
+        send_to=SEND_TO,
+        distribute_to=DISTRIBUTE_TO,
+        snapshot_cn=cn_date(bulletin.snapshot),
+        issued_cn=cn_date(bulletin.issued),
         previous_cn=previous_label,
-        intro=INTRO.format(date=cn_date(bulletin.snapshot)), appeal=APPEAL,
+        intro=INTRO.format(date=cn_date(bulletin.snapshot)),
+        appeal=APPEAL,
         appendix=appendix_titles(),
-        header_rows=header_rows, charts=_charts, targets=_targets,
+        header_rows=header_rows,
+        charts=_charts,
+        targets=_targets,
         change=lambda cell: change_mark(cell, previous_label),
         spark=lambda cell: spark(cell, trend_labels),
         COUNT=COUNT,

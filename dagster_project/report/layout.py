@@ -91,8 +91,10 @@ def city_and_county(city_heading: str = "省辖市") -> tuple[Part, Part]:
     return (Part("city_total", city_heading, "省辖市"), Part("direct_county", "省直管县（市）", "省直管县（市）"))
 
 
-PROCESS_NOTE = ("流程内容详实率=本地区市（县）本级已按照最新标准填写办理流程并发布的事项数（最新标准：办理环节、"
-                "办理人、办理时限、环节描述和审查标准、办理结果填写规范且正确）/本地区市（县）本级发布库事项总数×100%。")
+PROCESS_NOTE = (
+    "流程内容详实率=本地区市（县）本级已按照最新标准填写办理流程并发布的事项数（最新标准：办理环节、"
+    "办理人、办理时限、环节描述和审查标准、办理结果填写规范且正确）/本地区市（县）本级发布库事项总数×100%。"
+)
 UA_FORMULA = "统一受理事项覆盖度=接入统一受理事项总数/政务服务事项总数×100%。"
 EVAL_NOTES = (
     "表中单位按照主动评价覆盖事项率排序；",
@@ -131,7 +133,10 @@ AUTH_COLUMNS = (
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
-        1, "省直部门不见面审批、即办件、时限压缩情况统计表", "fct_t01_item_standards", PROVINCE_DEPT,
+        1,
+        "省直部门不见面审批、即办件、时限压缩情况统计表",
+        "fct_t01_item_standards",
+        PROVINCE_DEPT,
         (
             Column("不见面审批事项占比", "zero_visit_share", PERCENT),
             Column("行政许可类即办件占比", "instant_share_license", PERCENT),
@@ -145,61 +150,83 @@ TABLES: tuple[TableSpec, ...] = (
         charts=(Chart("zero_visit_share", "不见面审批事项占比"),),
     ),
     TableSpec(
-        2, "省辖市及所辖县（市、区）流程内容详实率情况统计表", "fct_t02_process_completeness",
+        2,
+        "省辖市及所辖县（市、区）流程内容详实率情况统计表",
+        "fct_t02_process_completeness",
         (Part("city_level", "省辖市"),),
         (
             Column("市本级流程内容详实率", "level_process_complete", PERCENT),
             Column("所辖县（市、区）流程内容详实率", "counties_process_complete", PERCENT),
         ),
         notes=(PROCESS_NOTE,),
-        charts=(Chart("level_process_complete", "市本级流程内容详实率"),
-                Chart("counties_process_complete", "所辖县（市、区）流程内容详实率")),
+        charts=(
+            Chart("level_process_complete", "市本级流程内容详实率"),
+            Chart("counties_process_complete", "所辖县（市、区）流程内容详实率"),
+        ),
     ),
     TableSpec(
-        3, "省直管县（市）流程内容详实率情况统计表", "fct_t03_process_completeness",
+        3,
+        "省直管县（市）流程内容详实率情况统计表",
+        "fct_t03_process_completeness",
         (Part("direct_county", "省直管县（市）"),),
         (Column("流程内容详实率", "process_complete", PERCENT),),
         notes=(PROCESS_NOTE,),
         charts=(Chart("process_complete", "流程内容详实率"),),
     ),
     TableSpec(
-        4, "省直部门电子证照制作完成情况统计表", "fct_t04_license_completion",
+        4,
+        "省直部门电子证照制作完成情况统计表",
+        "fct_t04_license_completion",
         (Part("province_dept", "颁证单位"),),
         (
             Column("责任证照种类(种)", "types_responsible", COUNT),
             Column("加盖电子印章的证照类型数量(种)", "types_sealed", COUNT),
             Column("依类型完成率", "type_completion", PERCENT, target=_below(FULL, "依类型完成率不足100%")),
-            Column("加盖电子印章的证照数量(个)", "sealed_licenses", COUNT,
-                   target=Target(Fraction(5), "加盖电子印章的证照数量不足5条")),
+            Column(
+                "加盖电子印章的证照数量(个)",
+                "sealed_licenses",
+                COUNT,
+                target=Target(Fraction(5), "加盖电子印章的证照数量不足5条"),
+            ),
         ),
-        notes=("表中单位按照依类型完成率倒序排列；",
-               "依类型完成率=加盖电子印章的证照类型数量/责任证照种类×100%。"),
+        notes=("表中单位按照依类型完成率倒序排列；", "依类型完成率=加盖电子印章的证照类型数量/责任证照种类×100%。"),
         charts=(Chart("type_completion", "依类型完成率"),),
     ),
     TableSpec(
-        5, "国家电子证照工程标准省级落实情况统计表", "fct_t05_province_license_standard",
+        5,
+        "国家电子证照工程标准省级落实情况统计表",
+        "fct_t05_province_license_standard",
         (Part("license_type", "工程标准名称"),),
         (Column("责任部门", "issuer_dept_name", TEXT), Column("标准化制作进展情况", "status", TEXT)),
-        notes=("未制成：尚无加盖电子印章的证照；已制作,但不符合国家工程标准：已加盖电子印章，但均不符合国家电子证照工程标准；"
-               "已制出部分证照：已有符合国家电子证照工程标准的证照。",),
+        notes=(
+            "未制成：尚无加盖电子印章的证照；已制作,但不符合国家工程标准：已加盖电子印章，但均不符合国家电子证照工程标准；"
+            "已制出部分证照：已有符合国家电子证照工程标准的证照。",
+        ),
         has_total=False,
     ),
     TableSpec(
-        6, "国家电子证照工程标准市级落实情况统计表", "fct_t06_city_license_standard",
+        6,
+        "国家电子证照工程标准市级落实情况统计表",
+        "fct_t06_city_license_standard",
         (Part("license_type", "工程标准名称"),),
         (Column("责任部门", "issuer_category", TEXT), Column("标准化制作进展情况", "status", TEXT)),
-        notes=("各市均已制作部分证照：每个省辖市均有符合国家电子证照工程标准的证照；各市均未制出：没有省辖市有；"
-               "部分市已生成部分证照：部分省辖市有。",),
+        notes=(
+            "各市均已制作部分证照：每个省辖市均有符合国家电子证照工程标准的证照；各市均未制出：没有省辖市有；"
+            "部分市已生成部分证照：部分省辖市有。",
+        ),
         has_total=False,
     ),
     TableSpec(
-        7, "省辖市电子印章部门覆盖情况统计表", "fct_t07_seal_coverage",
+        7,
+        "省辖市电子印章部门覆盖情况统计表",
+        "fct_t07_seal_coverage",
         (Part("city_area", "省辖市"),),
         (
             Column("部门数量", "departments", COUNT),
             Column("已制章部门数量", "sealed_departments", COUNT),
-            Column("已制电子印章部门覆盖度", "seal_coverage", PERCENT,
-                   target=_below(FULL, "电子印章部门覆盖度未达到100%")),
+            Column(
+                "已制电子印章部门覆盖度", "seal_coverage", PERCENT, target=_below(FULL, "电子印章部门覆盖度未达到100%")
+            ),
         ),
         notes=(
             "部门数量为河南政务服务统一用户管理及认证平台上部门数量减去税务部门数量；",
@@ -209,21 +236,28 @@ TABLES: tuple[TableSpec, ...] = (
         charts=(Chart("seal_coverage", "已制电子印章部门覆盖度"),),
     ),
     TableSpec(
-        8, "省辖市、省直管县（市）统一受理事项覆盖情况统计表", "fct_t08_unified_acceptance",
+        8,
+        "省辖市、省直管县（市）统一受理事项覆盖情况统计表",
+        "fct_t08_unified_acceptance",
         (Part("city_level", "省辖市", "省辖市"), Part("direct_county", "省直管县（市）", "省直管县（市）")),
         UA_COLUMNS,
         notes=("表中省辖市数据不含所辖县（市、区）；", "表中单位按照接入统一受理事项总数排序；", UA_FORMULA),
         charts=(Chart("ua_coverage", "统一受理事项覆盖度"),),
     ),
     TableSpec(
-        9, "省辖市属县（市、区）统一受理事项覆盖情况统计表", "fct_t09_unified_acceptance",
+        9,
+        "省辖市属县（市、区）统一受理事项覆盖情况统计表",
+        "fct_t09_unified_acceptance",
         (Part("city_counties", "省辖市"),),
         UA_COLUMNS,
         notes=("表中单位按照接入统一受理事项总数排序；", UA_FORMULA),
         charts=(Chart("ua_coverage", "统一受理事项覆盖度"),),
     ),
     TableSpec(
-        10, "省直部门办件网上受理率及办件覆盖事项情况统计表", "fct_t10_case_acceptance", PROVINCE_DEPT,
+        10,
+        "省直部门办件网上受理率及办件覆盖事项情况统计表",
+        "fct_t10_case_acceptance",
+        PROVINCE_DEPT,
         (
             Column("办件网上受理率", "online_acceptance", PERCENT),
             Column("政务服务事项总数", "items", COUNT),
@@ -238,7 +272,9 @@ TABLES: tuple[TableSpec, ...] = (
         charts=(Chart("online_acceptance", "办件网上受理率"),),
     ),
     TableSpec(
-        11, "省辖市、省直管县（市）办件网上受理率、涉及事项发生率、人均办件量情况统计表", "fct_t11_case_acceptance",
+        11,
+        "省辖市、省直管县（市）办件网上受理率、涉及事项发生率、人均办件量情况统计表",
+        "fct_t11_case_acceptance",
         city_and_county(),
         (
             Column("办件网上受理率", "online_acceptance", PERCENT),
@@ -255,42 +291,67 @@ TABLES: tuple[TableSpec, ...] = (
         charts=(Chart("online_acceptance", "办件网上受理率"),),
     ),
     TableSpec(
-        12, "省直部门未完成统一身份认证情况统计表", "fct_t12_open_auth_systems",
-        (Part("auth_system", "省直部门"),), AUTH_COLUMNS, has_total=False,
+        12,
+        "省直部门未完成统一身份认证情况统计表",
+        "fct_t12_open_auth_systems",
+        (Part("auth_system", "省直部门"),),
+        AUTH_COLUMNS,
+        has_total=False,
     ),
     TableSpec(
-        13, "省直管县（市）未完成统一身份认证情况统计表", "fct_t13_open_auth_systems",
-        (Part("auth_system", "所属地区"),), AUTH_COLUMNS, has_total=False,
+        13,
+        "省直管县（市）未完成统一身份认证情况统计表",
+        "fct_t13_open_auth_systems",
+        (Part("auth_system", "所属地区"),),
+        AUTH_COLUMNS,
+        has_total=False,
     ),
     TableSpec(
-        14, "省直部门好差评情况统计表", "fct_t14_evaluations", PROVINCE_DEPT,
+        14,
+        "省直部门好差评情况统计表",
+        "fct_t14_evaluations",
+        PROVINCE_DEPT,
         (*EVAL_COLUMNS_HEAD, RECTIFY),
         notes=(*EVAL_NOTES, RECTIFY_NOTE),
         charts=(Chart("item_coverage", "主动评价覆盖事项率"),),
     ),
     TableSpec(
-        15, "省辖市、省直管县（市）好差评情况统计表", "fct_t15_evaluations",
+        15,
+        "省辖市、省直管县（市）好差评情况统计表",
+        "fct_t15_evaluations",
         city_and_county("省辖市（含县区）"),
         (*EVAL_COLUMNS_HEAD, Column("主动评价覆盖部门率", "dept_coverage", PERCENT), RECTIFY),
         notes=(*EVAL_NOTES, "主动评价覆盖部门率=主动评价覆盖部门数/部门总数×100%；", RECTIFY_NOTE),
         charts=(Chart("item_coverage", "主动评价覆盖事项率"),),
     ),
     TableSpec(
-        16, "省直部门咨询投诉办理情况统计表", "fct_t16_tickets", PROVINCE_DEPT, TICKET_COLUMNS,
+        16,
+        "省直部门咨询投诉办理情况统计表",
+        "fct_t16_tickets",
+        PROVINCE_DEPT,
+        TICKET_COLUMNS,
         notes=TICKET_NOTES,
         charts=(Chart("complaint_on_time", "投诉按期办结率"),),
     ),
     TableSpec(
-        17, "省辖市、省直管县（市）咨询投诉办理情况统计表", "fct_t17_tickets", city_and_county(), TICKET_COLUMNS,
+        17,
+        "省辖市、省直管县（市）咨询投诉办理情况统计表",
+        "fct_t17_tickets",
+        city_and_county(),
+        TICKET_COLUMNS,
         notes=TICKET_NOTES,
         charts=(Chart("complaint_on_time", "投诉按期办结率"),),
     ),
     TableSpec(
-        18, "省辖市分厅事项接入情况统计表", "fct_t18_branch_halls", (Part("city", "省辖市"),),
+        18,
+        "省辖市分厅事项接入情况统计表",
+        "fct_t18_branch_halls",
+        (Part("city", "省辖市"),),
         (
             Column("分厅事项接入数量(项)", "items", COUNT),
-            Column("目标完成情况", "target_completion", PERCENT_FLOOR,
-                   target=_below(FULL, "分厅事项接入数量未达到目标")),
+            Column(
+                "目标完成情况", "target_completion", PERCENT_FLOOR, target=_below(FULL, "分厅事项接入数量未达到目标")
+            ),
             Column("非查询类事项上线数量(项)", "non_query_items", COUNT),
             Column("非查询类事项占比", "non_query_share", PERCENT_FLOOR),
         ),
@@ -308,9 +369,15 @@ TABLES_BY_NO = {t.no: t for t in TABLES}
 # After the 18 tables: the week's data quality by submitting unit (marts.fct_data_quality_by_unit),
 # so each unit sees what of its own delivery was rejected, late, dangling or missing.
 QUALITY_TABLE = TableSpec(
-    19, "各地各部门数据报送质量情况统计表", "fct_data_quality_by_unit",
-    (Part("province_dept", "省直部门", "省直部门"), Part("city_total", "省辖市（含县区）", "省辖市"),
-     Part("direct_county", "省直管县（市）", "省直管县（市）"), Part("unattributed", "无法归属", "无法归属")),
+    19,
+    "各地各部门数据报送质量情况统计表",
+    "fct_data_quality_by_unit",
+    (
+        Part("province_dept", "省直部门", "省直部门"),
+        Part("city_total", "省辖市（含县区）", "省辖市"),
+        Part("direct_county", "省直管县（市）", "省直管县（市）"),
+        Part("unattributed", "无法归属", "无法归属"),
+    ),
     (
         Column("本周被拒绝行数", "rejected_rows", COUNT),
         Column("引用未知事项", "unknown_item_rows", COUNT),
@@ -361,6 +428,8 @@ def header_cells(unit_heading: str, columns: list[tuple[str, str | None]]) -> li
         cells.extend(HeaderCell(columns[i + k][0], 1, col + k) for k in range(span))
         i, col = i + span, col + span
     return cells
+
+
 MARTS = tuple(t.mart for t in TABLES)
 assert [t.no for t in TABLES] == list(range(1, 19))
 
@@ -371,15 +440,18 @@ class Delta:
 
     scale: float
     decimals: int
-    unit: str          # in a sentence: 较上期提高0.35个百分点
-    column_unit: str   # in a column heading: 按期办结率（百分点）
+    unit: str  # in a sentence: 较上期提高0.35个百分点
+    column_unit: str  # in a column heading: 按期办结率（百分点）
 
     def points(self, change: float) -> float:
         return change * self.scale
 
 
-DELTA_UNITS = {PERCENT: Delta(100, 2, "个百分点", "百分点"), PERCENT_FLOOR: Delta(100, 2, "个百分点", "百分点"),
-               PER_HEAD: Delta(1, 3, "件", "件")}
+DELTA_UNITS = {
+    PERCENT: Delta(100, 2, "个百分点", "百分点"),
+    PERCENT_FLOOR: Delta(100, 2, "个百分点", "百分点"),
+    PER_HEAD: Delta(1, 3, "件", "件"),
+}
 
 
 # The ratios the work points name (workpoints.py), each with a sparkline of its last snapshots

@@ -47,7 +47,9 @@ class MartData:
 def _trends(con: duckdb.DuckDBPyConnection, snapshots: list[dt.date]) -> dict[tuple[str, str, str], list]:
     rows = con.execute(
         f"select metric_code, scope, unit_code, snapshot_date, value from marts.{HISTORY_MART} "
-        f"where snapshot_date in ({', '.join('?' for _ in snapshots)})", snapshots).fetchall()
+        f"where snapshot_date in ({', '.join('?' for _ in snapshots)})",
+        snapshots,
+    ).fetchall()
     index = {d: i for i, d in enumerate(snapshots)}
     out: dict[tuple[str, str, str], list] = {}
     for metric, scope, unit, day, value in rows:
@@ -67,20 +69,27 @@ def read_marts(warehouse: Path, snapshot: dt.date | None = None) -> MartData:
         raise ReportError(f"no warehouse at {warehouse}")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        present = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        present = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
         missing = [m for m in (*MARTS, METRICS) if m not in present]
         if missing:
             raise ReportError(f"{warehouse}: marts missing ({', '.join(missing)}); build it with `zwfw run`")
-        snapshots = [r[0] for r in con.execute(
-            f"select distinct snapshot_date from marts.{METRICS} order by 1").fetchall()]
+        snapshots = [
+            r[0] for r in con.execute(f"select distinct snapshot_date from marts.{METRICS} order by 1").fetchall()
+        ]
         if not snapshots:
             raise ReportError(f"{warehouse}: no snapshot published yet")
         if snapshot is None:
             snapshot = snapshots[-1]
         if snapshot not in snapshots:
-            raise ReportError(f"{warehouse}: no snapshot {snapshot.isoformat()} "
-                              f"(published: {', '.join(s.isoformat() for s in snapshots)})")
+            raise ReportError(
+                f"{warehouse}: no snapshot {snapshot.isoformat()} "
+                f"(published: {', '.join(s.isoformat() for s in snapshots)})"
+            )
         earlier = [s for s in snapshots if s < snapshot]
         data = MartData(snapshot=snapshot, previous=earlier[-1] if earlier else None)
         for mart in (*MARTS, *(m for m in APPENDIX_MARTS if m in present)):

@@ -15,8 +15,19 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from dagster_project.report.layout import (
-    APPENDIX_TABLES, COUNT, PER_HEAD, PERCENT, PERCENT_FLOOR, RATIO_KINDS, TABLES, TEXT, TRENDS, Column, Part,
-    TableSpec, Target,
+    APPENDIX_TABLES,
+    COUNT,
+    PER_HEAD,
+    PERCENT,
+    PERCENT_FLOOR,
+    RATIO_KINDS,
+    TABLES,
+    TEXT,
+    TRENDS,
+    Column,
+    Part,
+    TableSpec,
+    Target,
 )
 from dagster_project.report.marts import MartData, Row
 
@@ -26,17 +37,17 @@ NO_FIGURE = ("-", "--", "")
 @dataclass
 class Cell:
     column: Column
-    text: str                     # exactly as the bulletin prints it
-    number: int | float | None    # the printed figure as a number; None for text and "-"
-    value: float | None = None    # unrounded (ratios: the fraction, 0.9212 not 92.12)
-    change: float | None = None   # value minus the previous snapshot's value, in the value's units
+    text: str  # exactly as the bulletin prints it
+    number: int | float | None  # the printed figure as a number; None for text and "-"
+    value: float | None = None  # unrounded (ratios: the fraction, 0.9212 not 92.12)
+    change: float | None = None  # value minus the previous snapshot's value, in the value's units
     missed: Target | None = None  # the bulletin's target this unit is below
     trend: list[float | None] | None = None  # the last snapshots' values, oldest first (named ratios)
 
 
 @dataclass
 class Line:
-    order: int                    # 序号 as printed (合计 last)
+    order: int  # 序号 as printed (合计 last)
     unit_code: str
     unit_name: str
     is_total: bool
@@ -170,8 +181,10 @@ def build_table(spec: TableSpec, data: MartData) -> Table:
                 unit_code=str(r["unit_code"]),
                 unit_name=str(r[spec.unit_column] or ""),
                 is_total=bool(r.get("is_total")),
-                cells=[_with_trend(_cell(c, r, previous.get((r["scope"], r["unit_code"]))), spec, r, data)
-                       for c in spec.columns],
+                cells=[
+                    _with_trend(_cell(c, r, previous.get((r["scope"], r["unit_code"]))), spec, r, data)
+                    for c in spec.columns
+                ],
             )
             for r in mine
         ]

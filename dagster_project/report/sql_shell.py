@@ -15,8 +15,10 @@ from typing import TextIO
 import duckdb
 
 PROMPT, MORE = "zwfw> ", "  ...> "
-HELP = (".tables lists the published tables and views; .describe TABLE their columns with comments; "
-        ".quit leaves. Anything else is SQL, ended by ';' (or a line of its own when not interactive).")
+HELP = (
+    ".tables lists the published tables and views; .describe TABLE their columns with comments; "
+    ".quit leaves. Anything else is SQL, ended by ';' (or a line of its own when not interactive)."
+)
 
 
 def _print(con: duckdb.DuckDBPyConnection, sql: str, out: TextIO) -> None:
@@ -33,14 +35,22 @@ def _command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO) -> bool:
     if word in (".quit", ".exit"):
         return False
     if word == ".tables":
-        _print(con, "select schema_name || '.' || table_name as name, comment from duckdb_tables() "
-                    "union all select schema_name || '.' || view_name, comment from duckdb_views() where not internal "
-                    "order by 1", out)
+        _print(
+            con,
+            "select schema_name || '.' || table_name as name, comment from duckdb_tables() "
+            "union all select schema_name || '.' || view_name, comment from duckdb_views() where not internal "
+            "order by 1",
+            out,
+        )
     elif word == ".describe" and arg:
         schema, _, table = arg.strip().rpartition(".")
-        _print(con, "select column_name, data_type, comment from duckdb_columns() where table_name = "
-                    f"'{table.replace(chr(39), '')}' and schema_name = '{(schema or 'marts').replace(chr(39), '')}' "
-                    "order by column_index", out)
+        _print(
+            con,
+            "select column_name, data_type, comment from duckdb_columns() where table_name = "
+            f"'{table.replace(chr(39), '')}' and schema_name = '{(schema or 'marts').replace(chr(39), '')}' "
+            "order by column_index",
+            out,
+        )
     else:
         print(HELP, file=out)
     return True

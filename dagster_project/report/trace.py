@@ -17,15 +17,37 @@ import duckdb
 from dagster_project.report.marts import ReportError
 
 SCOPE_NAMES = {
-    "province_dept": "省直部门", "city_level": "市本级", "city_counties": "所辖县（市、区）",
-    "city_total": "省辖市（含县区）", "city_area": "省辖市全域", "direct_county": "省直管县（市）",
-    "city": "省辖市", "license_type": "证照类型", "auth_system": "业务系统",
+    "province_dept": "省直部门",
+    "city_level": "市本级",
+    "city_counties": "所辖县（市、区）",
+    "city_total": "省辖市（含县区）",
+    "city_area": "省辖市全域",
+    "direct_county": "省直管县（市）",
+    "city": "省辖市",
+    "license_type": "证照类型",
+    "auth_system": "业务系统",
 }
-RECORD_KINDS = {"item": "事项", "license_type": "证照类型", "department": "部门", "evaluation": "评价",
-                "ticket": "咨询投诉"}
+RECORD_KINDS = {
+    "item": "事项",
+    "license_type": "证照类型",
+    "department": "部门",
+    "evaluation": "评价",
+    "ticket": "咨询投诉",
+}
 SHOWN = 20
-WORKLIST_COLUMNS = ("table_no", "metric_code", "scope", "unit_code", "record_kind", "record_id", "record_name",
-                    "dept_id", "dept_name", "reason", "first_seen")
+WORKLIST_COLUMNS = (
+    "table_no",
+    "metric_code",
+    "scope",
+    "unit_code",
+    "record_kind",
+    "record_id",
+    "record_name",
+    "dept_id",
+    "dept_name",
+    "reason",
+    "first_seen",
+)
 
 
 @dataclass
@@ -77,8 +99,10 @@ def resolve_snapshot(con: duckdb.DuckDBPyConnection, warehouse: Path, snapshot: 
     if snapshot is None:
         return snapshots[-1]
     if snapshot not in snapshots:
-        raise ReportError(f"{warehouse}: no snapshot {snapshot.isoformat()} "
-                          f"(published: {', '.join(s.isoformat() for s in snapshots[-8:])})")
+        raise ReportError(
+            f"{warehouse}: no snapshot {snapshot.isoformat()} "
+            f"(published: {', '.join(s.isoformat() for s in snapshots[-8:])})"
+        )
     return snapshot
 
 
@@ -91,8 +115,9 @@ def resolve_unit(con: duckdb.DuckDBPyConnection, snapshot: dt.date, table_no: in
     """(unit_code, unit_name) of a code or an exact name; otherwise an error naming the nearest units."""
     where = "snapshot_date = ? and unit_code <> 'TOTAL'" + (" and table_no = ?" if table_no else "")
     params = [snapshot, table_no] if table_no else [snapshot]
-    units = dict(con.execute(f"select distinct unit_code, unit_name from marts.fct_metrics where {where}",
-                             params).fetchall())
+    units = dict(
+        con.execute(f"select distinct unit_code, unit_name from marts.fct_metrics where {where}", params).fetchall()
+    )
     if unit in units:
         return unit, units[unit]
     by_name = {name: code for code, name in units.items()}
@@ -104,31 +129,52 @@ def resolve_unit(con: duckdb.DuckDBPyConnection, snapshot: dt.date, table_no: in
     if not shown:
         shown = sorted(labels)[:5]
     where_text = f"table {table_no}" if table_no else "any table"
-    raise ReportError(f"no unit {unit!r} in {where_text} of snapshot {snapshot.isoformat()}; "
-                      f"nearest: {', '.join(dict.fromkeys(shown))}")
+    raise ReportError(
+        f"no unit {unit!r} in {where_text} of snapshot {snapshot.isoformat()}; "
+        f"nearest: {', '.join(dict.fromkeys(shown))}"
+    )
 
 
-def figures(warehouse: Path, table_no: int, unit: str, snapshot: dt.date | None = None,
-            metric: str | None = None, shown: int = SHOWN) -> tuple[dt.date, list[Figure]]:
+def figures(
+    warehouse: Path,
+    table_no: int,
+    unit: str,
+    snapshot: dt.date | None = None,
+    metric: str | None = None,
+    shown: int = SHOWN,
+) -> tuple[dt.date, list[Figure]]:
     """Every figure of `unit`'s row(s) in table `table_no` (or only `metric`), with up to `shown` records."""
     con = open_published(warehouse)
     try:
         snapshot = resolve_snapshot(con, warehouse, snapshot)
-        tables = [r[0] for r in con.execute(
-            "select distinct table_no from marts.fct_metrics where snapshot_date = ? order by 1", [snapshot]).fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select distinct table_no from marts.fct_metrics where snapshot_date = ? order by 1", [snapshot]
+            ).fetchall()
+        ]
         if table_no not in tables:
-            raise ReportError(f"no table {table_no} in snapshot {snapshot.isoformat()} (tables: {tables[0]}–{tables[-1]})")
+            raise ReportError(
+                f"no table {table_no} in snapshot {snapshot.isoformat()} (tables: {tables[0]}–{tables[-1]})"
+            )
         unit_code, _ = resolve_unit(con, snapshot, table_no, unit)
         params: list = [snapshot, table_no, unit_code]
         metric_filter = ""
         if metric:
-            codes = [r[0] for r in con.execute(
-                "select distinct metric_code from marts.fct_metrics where snapshot_date = ? and table_no = ? order by 1",
-                [snapshot, table_no]).fetchall()]
+            codes = [
+                r[0]
+                for r in con.execute(
+                    "select distinct metric_code from marts.fct_metrics "
+                    "where snapshot_date = ? and table_no = ? order by 1",
+                    [snapshot, table_no],
+                ).fetchall()
+            ]
             if metric not in codes:
                 raise ReportError(f"no metric {metric!r} in table {table_no}; its metrics: {', '.join(codes)}")
             metric_filter, params = " and m.metric_code = ?", [*params, metric]
-        rows = _rows(con, f"""
+        rows = _rows(
+            con,
+            f"""
             select m.table_no, d.table_title, m.metric_code, d.metric_name, m.scope, m.unit_code, m.unit_name,
                    m.value_text, m.numerator, m.denominator, m.value, d.formula,
                    d.numerator as numerator_counts, d.denominator as denominator_counts,
@@ -137,18 +183,26 @@ def figures(warehouse: Path, table_no: int, unit: str, snapshot: dt.date | None 
             left join marts.dim_metrics as d
                 on d.snapshot_date = m.snapshot_date and d.metric_code = m.metric_code
             where m.snapshot_date = ? and m.table_no = ? and m.unit_code = ?{metric_filter}
-            order by m.scope, m.metric_code""", params)
+            order by m.scope, m.metric_code""",
+            params,
+        )
         out = [Figure(**row) for row in rows]
         for fig in out:
             if not fig.has_worklist:
                 continue
             key = [snapshot, fig.table_no, fig.metric_code, fig.scope, fig.unit_code]
             keyed = "snapshot_date = ? and table_no = ? and metric_code = ? and scope = ? and unit_code = ?"
-            fig.record_count = con.execute(f"select count(*) from marts.fct_worklist where {keyed}", key).fetchall()[0][0]
-            fig.records = _rows(con, f"""
+            fig.record_count = con.execute(f"select count(*) from marts.fct_worklist where {keyed}", key).fetchall()[0][
+                0
+            ]
+            fig.records = _rows(
+                con,
+                f"""
                 select record_kind, record_id, record_name, dept_id, dept_name, reason, first_seen
                 from marts.fct_worklist where {keyed}
-                order by first_seen, record_id limit {int(shown)}""", key)
+                order by first_seen, record_id limit {int(shown)}""",
+                key,
+            )
     finally:
         con.close()
     return snapshot, out
@@ -164,9 +218,15 @@ def render_explain(snapshot: dt.date, figs: list[Figure]) -> str:
     if not figs:
         return "no figure"
     head = figs[0]
-    lines = [f"表{head.table_no} {head.table_title or ''}", f"{head.unit_name} ({head.unit_code}), snapshot {snapshot.isoformat()}", ""]
+    lines = [
+        f"表{head.table_no} {head.table_title or ''}",
+        f"{head.unit_name} ({head.unit_code}), snapshot {snapshot.isoformat()}",
+        "",
+    ]
     for fig in figs:
-        lines.append(f"{fig.metric_name or fig.metric_code}  [{fig.metric_code}, {SCOPE_NAMES.get(fig.scope, fig.scope)}]")
+        lines.append(
+            f"{fig.metric_name or fig.metric_code}  [{fig.metric_code}, {SCOPE_NAMES.get(fig.scope, fig.scope)}]"
+        )
         lines.append(f"  公式    {fig.formula or '(not described)'}")
         if fig.denominator is not None:
             lines.append(f"  分子    {_count(fig.numerator)}  {fig.numerator_counts or ''}".rstrip())
@@ -176,12 +236,16 @@ def render_explain(snapshot: dt.date, figs: list[Figure]) -> str:
             if fig.record_count == 0:
                 lines.append("  差额    0 条记录（无需整改）")
             else:
-                lines.append(f"  差额    {fig.record_count} 条记录" +
-                             (f"，前 {len(fig.records)} 条：" if fig.record_count > len(fig.records) else "："))
+                lines.append(
+                    f"  差额    {fig.record_count} 条记录"
+                    + (f"，前 {len(fig.records)} 条：" if fig.record_count > len(fig.records) else "：")
+                )
                 for r in fig.records:
-                    lines.append(f"    {RECORD_KINDS.get(r['record_kind'], r['record_kind'])} {r['record_id']}  "
-                                 f"{r['record_name'] or ''}  | {r['dept_name'] or r['dept_id']} | {r['reason']} | "
-                                 f"已列 {weeks_open(snapshot, r['first_seen'])} 周")
+                    lines.append(
+                        f"    {RECORD_KINDS.get(r['record_kind'], r['record_kind'])} {r['record_id']}  "
+                        f"{r['record_name'] or ''}  | {r['dept_name'] or r['dept_id']} | {r['reason']} | "
+                        f"已列 {weeks_open(snapshot, r['first_seen'])} 周"
+                    )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -27,7 +27,13 @@ import xlsxwriter
 
 from dagster_project.report import replace_file
 from dagster_project.report.trace import (
-    SCOPE_NAMES, WORKLIST_COLUMNS, open_published, previous_snapshot, resolve_snapshot, resolve_unit, weeks_open,
+    SCOPE_NAMES,
+    WORKLIST_COLUMNS,
+    open_published,
+    previous_snapshot,
+    resolve_snapshot,
+    resolve_unit,
+    weeks_open,
 )
 
 INDEX_NAME = "index.html"
@@ -35,7 +41,17 @@ RESOLVED_SHEET = "已整改"
 SUMMARY_SHEET = "汇总"
 FONT = "宋体"
 OPEN_HEADINGS = ("指标", "范围", "记录编号", "记录名称", "责任部门", "原因", "首次列入", "已列周数")
-RESOLVED_HEADINGS = ("表", "指标", "范围", "记录编号", "记录名称", "责任部门", "原因（上期）", "首次列入", "整改前已列周数")
+RESOLVED_HEADINGS = (
+    "表",
+    "指标",
+    "范围",
+    "记录编号",
+    "记录名称",
+    "责任部门",
+    "原因（上期）",
+    "首次列入",
+    "整改前已列周数",
+)
 WIDTHS = (26, 16, 22, 40, 30, 44, 12, 10)
 RECORDS_PER_WORKER = 20_000  # below about this many open records a second process does not pay
 
@@ -67,8 +83,13 @@ class WorklistFiles:
 
     def render(self) -> str:
         against = f", 已整改 against {self.previous.isoformat()}" if self.previous else ""
-        return (f"worklists {self.snapshot.isoformat()}: {len(self.workbooks)} units, {self.records} open records, "
-                f"{self.resolved} resolved{against} in {self.seconds:.1f}s\n  index: {self.index}")
+        return (
+            f"worklists {self.snapshot.isoformat()}: {len(self.workbooks)} units, {self.records} open records, "
+            f"{self.resolved} resolved{against} in {self.seconds:.1f}s\n  index: {self.index}"
+        )
+
+
+INDEX_INTRO = "每个单位一个工作簿：各表待整改记录、原因、责任部门、已列周数，以及已整改记录。"
 
 
 def _rows(con, sql: str, params: list) -> list[dict]:
@@ -77,9 +98,9 @@ def _rows(con, sql: str, params: list) -> list[dict]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def read_worklists(warehouse: Path, snapshot: dt.date | None = None, unit: str | None = None,
-                   codes: list[str] | None = None
-                   ) -> tuple[dt.date, dt.date | None, dict[str, UnitList], dict[str, str], dict[int, str]]:
+def read_worklists(
+    warehouse: Path, snapshot: dt.date | None = None, unit: str | None = None, codes: list[str] | None = None
+) -> tuple[dt.date, dt.date | None, dict[str, UnitList], dict[str, str], dict[int, str]]:
     """The snapshot, the previous one, each unit's lists (of `unit`, or of the units `codes`, or of
     every unit), metric names and table titles."""
     con = open_published(warehouse)
@@ -90,22 +111,43 @@ def read_worklists(warehouse: Path, snapshot: dt.date | None = None, unit: str |
             codes = [resolve_unit(con, snapshot, None, unit)[0]]
         only = " and list_contains(?, unit_code)" if codes is not None else ""
         extra = [codes] if codes is not None else []
-        names = dict(con.execute("select metric_code, metric_name from marts.dim_metrics where snapshot_date = ?",
-                                 [snapshot]).fetchall())
-        titles = dict(con.execute("select distinct table_no, table_title from marts.dim_metrics where snapshot_date = ?",
-                                  [snapshot]).fetchall())
-        listed = con.execute(f"""
+        names = dict(
+            con.execute(
+                "select metric_code, metric_name from marts.dim_metrics where snapshot_date = ?", [snapshot]
+            ).fetchall()
+        )
+        titles = dict(
+            con.execute(
+                "select distinct table_no, table_title from marts.dim_metrics where snapshot_date = ?", [snapshot]
+            ).fetchall()
+        )
+        listed = con.execute(
+            f"""
             select distinct m.unit_code, m.unit_name, m.table_no
             from marts.fct_metrics as m
             inner join marts.dim_metrics as d on d.snapshot_date = m.snapshot_date and d.metric_code = m.metric_code
-            where m.snapshot_date = ? and d.has_worklist and m.unit_code <> 'TOTAL'{only.replace('unit_code', 'm.unit_code')}
-            order by 1, 3""", [snapshot, *extra]).fetchall()
+            where m.snapshot_date = ? and d.has_worklist and m.unit_code <> 'TOTAL'
+                {only.replace("unit_code", "m.unit_code")}
+            order by 1, 3""",
+            [snapshot, *extra],
+        ).fetchall()
         cols = ", ".join(WORKLIST_COLUMNS)
-        current = _rows(con, f"select {cols} from marts.fct_worklist where snapshot_date = ?{only} "
-                             "order by unit_code, table_no, metric_code, scope, first_seen, record_id", [snapshot, *extra])
-        before = _rows(con, f"select {cols} from marts.fct_worklist where snapshot_date = ?{only} "
-                            "order by unit_code, table_no, metric_code, scope, record_id",
-                       [previous, *extra]) if previous else []
+        current = _rows(
+            con,
+            f"select {cols} from marts.fct_worklist where snapshot_date = ?{only} "
+            "order by unit_code, table_no, metric_code, scope, first_seen, record_id",
+            [snapshot, *extra],
+        )
+        before = (
+            _rows(
+                con,
+                f"select {cols} from marts.fct_worklist where snapshot_date = ?{only} "
+                "order by unit_code, table_no, metric_code, scope, record_id",
+                [previous, *extra],
+            )
+            if previous
+            else []
+        )
     finally:
         con.close()
     units: dict[str, UnitList] = {}
@@ -129,10 +171,18 @@ def file_name(unit_code: str) -> str:
     return re.sub(r"[^0-9A-Za-z_-]", "_", unit_code) + ".xlsx"
 
 
-def _write_workbook(path: Path, unit: UnitList, snapshot: dt.date, previous: dt.date | None,
-                    names: dict[str, str], titles: dict[int, str]) -> None:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "strings_to_numbers": False})
+def _write_workbook(
+    path: Path,
+    unit: UnitList,
+    snapshot: dt.date,
+    previous: dt.date | None,
+    names: dict[str, str],
+    titles: dict[int, str],
+) -> None:
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     base = {"font_name": FONT, "font_size": 10}
     head = book.add_format({**base, "bold": True, "bg_color": "#F3F3F3", "border": 1, "text_wrap": True})
     text = book.add_format({**base, "num_format": "@"})
@@ -147,8 +197,12 @@ def _write_workbook(path: Path, unit: UnitList, snapshot: dt.date, previous: dt.
 
     summary = book.add_worksheet(SUMMARY_SHEET)
     summary.write_string(0, 0, f"{unit.unit_name}（{unit.unit_code}）查漏补缺清单", title)
-    summary.write_string(1, 0, f"数据截至 {snapshot.isoformat()}" +
-                         (f"；已整改对照 {previous.isoformat()}" if previous else "；无上期数据"), text)
+    summary.write_string(
+        1,
+        0,
+        f"数据截至 {snapshot.isoformat()}" + (f"；已整改对照 {previous.isoformat()}" if previous else "；无上期数据"),
+        text,
+    )
     headings(summary, 3, ("表", "表名", "待整改记录数"))
     row = 4
     for table_no in sorted(unit.listed_tables):
@@ -186,15 +240,22 @@ def _write_workbook(path: Path, unit: UnitList, snapshot: dt.date, previous: dt.
 def _record_cells(sheet, row: int, r: dict, names: dict[str, str], text, day, offset: int = 0) -> None:
     """The record's cells from column `offset`: metric, scope, id, name, department, reason, first seen
     (the kind of record follows from the metric, so it is not repeated on every row)."""
-    cells = (names.get(r["metric_code"], r["metric_code"]), SCOPE_NAMES.get(r["scope"], r["scope"]),
-             r["record_id"], r["record_name"] or "", r["dept_name"] or r["dept_id"] or "", r["reason"])
+    cells = (
+        names.get(r["metric_code"], r["metric_code"]),
+        SCOPE_NAMES.get(r["scope"], r["scope"]),
+        r["record_id"],
+        r["record_name"] or "",
+        r["dept_name"] or r["dept_id"] or "",
+        r["reason"],
+    )
     for col, value in enumerate(cells, start=offset):
         sheet.write_string(row, col, str(value), text)
     sheet.write_datetime(row, offset + len(cells), dt.datetime.combine(r["first_seen"], dt.time()), day)
 
 
-def _index_html(snapshot: dt.date, previous: dt.date | None, units: dict[str, UnitSummary],
-                titles: dict[int, str]) -> str:
+def _index_html(
+    snapshot: dt.date, previous: dt.date | None, units: dict[str, UnitSummary], titles: dict[int, str]
+) -> str:
     tables = sorted({t for u in units.values() for t in u.counts})
     e = html.escape
     head = "".join(f'<th title="{e(titles.get(t, ""))}">表{t}</th>' for t in tables)
@@ -202,14 +263,18 @@ def _index_html(snapshot: dt.date, previous: dt.date | None, units: dict[str, Un
     for code in sorted(units, key=lambda c: (-units[c].open_count, c)):
         u = units[code]
         cells = "".join(f"<td>{u.counts.get(t, '')}</td>" for t in tables)
-        body.append(f'<tr><td><a href="{e(file_name(code))}">{e(u.unit_name)}</a></td><td>{e(code)}</td>{cells}'
-                    f"<td>{u.open_count}</td><td>{u.resolved}</td></tr>")
+        body.append(
+            f'<tr><td><a href="{e(file_name(code))}">{e(u.unit_name)}</a></td><td>{e(code)}</td>{cells}'
+            f"<td>{u.open_count}</td><td>{u.resolved}</td></tr>"
+        )
     against = f"，已整改对照 {previous.isoformat()}" if previous else ""
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>查漏补缺清单 {snapshot.isoformat()}</title>
 <style>body{{font-family:"Noto Sans CJK SC",sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}}td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){{text-align:left}}</style>
-</head><body><h1>查漏补缺清单</h1><p>数据截至 {snapshot.isoformat()}{against}。每个单位一个工作簿：各表待整改记录、原因、责任部门、已列周数，以及已整改记录。</p>
+td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}}
+td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){{text-align:left}}</style>
+</head><body><h1>查漏补缺清单</h1>
+<p>数据截至 {snapshot.isoformat()}{against}。{INDEX_INTRO}</p>
 <table><thead><tr><th>单位</th><th>编码</th>{head}<th>待整改合计</th><th>已整改</th></tr></thead>
 <tbody>
 {chr(10).join(body)}
@@ -237,10 +302,12 @@ def _write_group(job: tuple) -> list[UnitSummary]:
     snapshot, previous, units, names, titles = read_worklists(warehouse, snapshot, codes=codes)
     out = []
     for code, u in units.items():
-        replace_file(Path(out_dir) / file_name(code),
-                 lambda tmp, u=u: _write_workbook(tmp, u, snapshot, previous, names, titles))
-        out.append(UnitSummary(code, u.unit_name, {t: len(u.tables.get(t, [])) for t in u.listed_tables},
-                               len(u.resolved)))
+        replace_file(
+            Path(out_dir) / file_name(code), lambda tmp, u=u: _write_workbook(tmp, u, snapshot, previous, names, titles)
+        )
+        out.append(
+            UnitSummary(code, u.unit_name, {t: len(u.tables.get(t, [])) for t in u.listed_tables}, len(u.resolved))
+        )
     return out
 
 
@@ -264,8 +331,9 @@ def _groups(sizes: dict[str, int], n: int) -> list[list[str]]:
     return [g for _, g in groups if g]
 
 
-def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = None,
-                    unit: str | None = None, workers: int | None = None) -> WorklistFiles:
+def write_worklists(
+    warehouse: Path, out_dir: Path, snapshot: dt.date | None = None, unit: str | None = None, workers: int | None = None
+) -> WorklistFiles:
     """`workers`: worker processes to deal the units to (default: one per core when the snapshot has
     RECORDS_PER_WORKER open records per core, else none: written in this process)."""
     started = time.monotonic()
@@ -273,15 +341,31 @@ def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = N
     try:
         snapshot = resolve_snapshot(con, warehouse, snapshot)
         previous = previous_snapshot(con, snapshot)
-        codes = [resolve_unit(con, snapshot, None, unit)[0]] if unit else [r[0] for r in con.execute(
-            """select distinct m.unit_code from marts.fct_metrics as m
+        codes = (
+            [resolve_unit(con, snapshot, None, unit)[0]]
+            if unit
+            else [
+                r[0]
+                for r in con.execute(
+                    """select distinct m.unit_code from marts.fct_metrics as m
                inner join marts.dim_metrics as d on d.snapshot_date = m.snapshot_date and d.metric_code = m.metric_code
-               where m.snapshot_date = ? and d.has_worklist and m.unit_code <> 'TOTAL'""", [snapshot]).fetchall()]
-        sizes = dict.fromkeys(codes, 0) | dict(con.execute(
-            "select unit_code, count(*) from marts.fct_worklist where snapshot_date = ? and list_contains(?, unit_code) "
-            "group by 1", [snapshot, codes]).fetchall())
-        titles = dict(con.execute("select distinct table_no, table_title from marts.dim_metrics where snapshot_date = ?",
-                                  [snapshot]).fetchall())
+               where m.snapshot_date = ? and d.has_worklist and m.unit_code <> 'TOTAL'""",
+                    [snapshot],
+                ).fetchall()
+            ]
+        )
+        sizes = dict.fromkeys(codes, 0) | dict(
+            con.execute(
+                "select unit_code, count(*) from marts.fct_worklist "
+                "where snapshot_date = ? and list_contains(?, unit_code) group by 1",
+                [snapshot, codes],
+            ).fetchall()
+        )
+        titles = dict(
+            con.execute(
+                "select distinct table_no, table_title from marts.dim_metrics where snapshot_date = ?", [snapshot]
+            ).fetchall()
+        )
     finally:
         con.close()
     out_dir = Path(out_dir)
@@ -300,9 +384,17 @@ def write_worklists(warehouse: Path, out_dir: Path, snapshot: dt.date | None = N
     units = {s.unit_code: s for s in summaries}
     index = out_dir / INDEX_NAME
     replace_file(index, lambda tmp: tmp.write_text(_index_html(snapshot, previous, units, titles), encoding="utf-8"))
-    return WorklistFiles(snapshot, previous, out_dir, index, [out_dir / file_name(c) for c in sorted(units)],
-                         sum(u.open_count for u in units.values()), sum(u.resolved for u in units.values()),
-                         time.monotonic() - started, len(jobs) if len(jobs) > 1 else 0)
+    return WorklistFiles(
+        snapshot,
+        previous,
+        out_dir,
+        index,
+        [out_dir / file_name(c) for c in sorted(units)],
+        sum(u.open_count for u in units.values()),
+        sum(u.resolved for u in units.values()),
+        time.monotonic() - started,
+        len(jobs) if len(jobs) > 1 else 0,
+    )
 
 
 if __name__ == "__main__":  # a worker of write_worklists: one pickled job on stdin, its summaries on stdout

@@ -16,9 +16,11 @@ from dagster_project.report.model import Block, Cell, Table
 # The letter's input: this snapshot's tables by number (it reads nothing else).
 Tables = Mapping[int, Table]
 
-INTRO = ("根据《关于进一步做好网上政务服务能力提升工作的通知》（豫“放管服”组办〔2020〕8号）《关于进一步做好一体化政务服务"
-         "能力提升工作的补充通知》（豫“放管服”组办〔2020〕9号）部署，现将截至{date}一体化政务服务能力提升工作相关数据通报如下："
-         "（见附表）")
+INTRO = (
+    "根据《关于进一步做好网上政务服务能力提升工作的通知》（豫“放管服”组办〔2020〕8号）《关于进一步做好一体化政务服务"
+    "能力提升工作的补充通知》（豫“放管服”组办〔2020〕9号）部署，现将截至{date}一体化政务服务能力提升工作相关数据通报如下："
+    "（见附表）"
+)
 APPEAL = "请各地各部门认真对照文件要求，尽快查漏补缺，持续发力，坚持不懈，不断提升我省一体化政务服务能力。"
 
 POINTS = (
@@ -88,8 +90,9 @@ def name_list(items: list[tuple[str, Cell]]) -> str:
 def _per_part(tables: Tables, no: int, field_name: str) -> str:
     """'省直部门3个：…；省辖市无' over the blocks of one table."""
     table = tables[no]
-    return "；".join(f"{b.part.label or b.part.unit_heading}{name_list(below_target(b, field_name))}"
-                    for b in table.blocks)
+    return "；".join(
+        f"{b.part.label or b.part.unit_heading}{name_list(below_target(b, field_name))}" for b in table.blocks
+    )
 
 
 def _lowest(block: Block, field_name: str) -> str:
@@ -101,52 +104,62 @@ def _lowest(block: Block, field_name: str) -> str:
 
 
 def _point_one(b: Tables) -> str:
-    return (f"本期省直部门不见面审批事项占比{total_figure(b, 1, 'province_dept', 'zero_visit_share')}，"
-            f"行政许可类即办件占比{total_figure(b, 1, 'province_dept', 'instant_share_license')}，"
-            f"行政许可类时限压缩比例{total_figure(b, 1, 'province_dept', 'time_compression_license')}；"
-            f"流程内容详实率省辖市市本级{total_figure(b, 2, 'city_level', 'level_process_complete')}，"
-            f"所辖县（市、区）{total_figure(b, 2, 'city_level', 'counties_process_complete')}，"
-            f"省直管县（市）{total_figure(b, 3, 'direct_county', 'process_complete')}（见表1至表3）。")
+    return (
+        f"本期省直部门不见面审批事项占比{total_figure(b, 1, 'province_dept', 'zero_visit_share')}，"
+        f"行政许可类即办件占比{total_figure(b, 1, 'province_dept', 'instant_share_license')}，"
+        f"行政许可类时限压缩比例{total_figure(b, 1, 'province_dept', 'time_compression_license')}；"
+        f"流程内容详实率省辖市市本级{total_figure(b, 2, 'city_level', 'level_process_complete')}，"
+        f"所辖县（市、区）{total_figure(b, 2, 'city_level', 'counties_process_complete')}，"
+        f"省直管县（市）{total_figure(b, 3, 'direct_county', 'process_complete')}（见表1至表3）。"
+    )
 
 
 def _point_two(b: Tables) -> str:
     t04 = b[4].block("province_dept")
     unmade = [line.unit_name for line in b[5].blocks[0].lines if line.cell("status").text == "未制成"]
     none_city = [line.unit_name for line in b[6].blocks[0].lines if line.cell("status").text == "各市均未制出"]
-    return (f"本期依类型完成率不足100%的省直部门{name_list(below_target(t04, 'type_completion'))}；"
-            f"加盖电子印章的证照数量不足5条的{name_list(below_target(t04, 'sealed_licenses'))}；"
-            f"国家电子证照工程标准省级未制成的{len(unmade)}类" + (f"（{'、'.join(unmade)}）" if unmade else "") + "，"
-            f"市级各市均未制出的{len(none_city)}类" + (f"（{'、'.join(none_city)}）" if none_city else "") + "；"
-            f"电子印章部门覆盖度{total_figure(b, 7, 'city_area', 'seal_coverage')}，未达到100%的省辖市"
-            f"{name_list(below_target(b[7].block('city_area'), 'seal_coverage'))}（见表4至表7）。")
+    return (
+        f"本期依类型完成率不足100%的省直部门{name_list(below_target(t04, 'type_completion'))}；"
+        f"加盖电子印章的证照数量不足5条的{name_list(below_target(t04, 'sealed_licenses'))}；"
+        f"国家电子证照工程标准省级未制成的{len(unmade)}类" + (f"（{'、'.join(unmade)}）" if unmade else "") + "，"
+        f"市级各市均未制出的{len(none_city)}类" + (f"（{'、'.join(none_city)}）" if none_city else "") + "；"
+        f"电子印章部门覆盖度{total_figure(b, 7, 'city_area', 'seal_coverage')}，未达到100%的省辖市"
+        f"{name_list(below_target(b[7].block('city_area'), 'seal_coverage'))}（见表4至表7）。"
+    )
 
 
 def _point_three(b: Tables) -> str:
     t08, t09 = b[8], b[9]
-    return (f"本期统一受理事项覆盖度：省辖市（不含所辖县（市、区））{total_figure(b, 8, 'city_level', 'ua_coverage')}，"
-            f"最低为{_lowest(t08.block('city_level'), 'ua_coverage')}；"
-            f"省直管县（市）{total_figure(b, 8, 'direct_county', 'ua_coverage')}，"
-            f"最低为{_lowest(t08.block('direct_county'), 'ua_coverage')}；"
-            f"省辖市属县（市、区）{total_figure(b, 9, 'city_counties', 'ua_coverage')}，"
-            f"最低为{_lowest(t09.block('city_counties'), 'ua_coverage')}（见表8、表9）。")
+    return (
+        f"本期统一受理事项覆盖度：省辖市（不含所辖县（市、区））{total_figure(b, 8, 'city_level', 'ua_coverage')}，"
+        f"最低为{_lowest(t08.block('city_level'), 'ua_coverage')}；"
+        f"省直管县（市）{total_figure(b, 8, 'direct_county', 'ua_coverage')}，"
+        f"最低为{_lowest(t08.block('direct_county'), 'ua_coverage')}；"
+        f"省辖市属县（市、区）{total_figure(b, 9, 'city_counties', 'ua_coverage')}，"
+        f"最低为{_lowest(t09.block('city_counties'), 'ua_coverage')}（见表8、表9）。"
+    )
 
 
 def _point_four(b: Tables) -> str:
     province = b[12].blocks[0].lines
     counties = b[13].blocks[0].lines
     not_started = [line for line in (*province, *counties) if line.cell("integration_started_text").text == "否"]
-    return (f"本期仍有省直部门业务系统{len(province)}个、省直管县（市）业务系统{len(counties)}个未完成统一身份认证，"
-            f"其中尚未开展对接的{len(not_started)}个"
-            + (f"（{'、'.join(line.cell('system_name').text for line in not_started)}）" if not_started else "")
-            + "（见表12、表13）。")
+    return (
+        f"本期仍有省直部门业务系统{len(province)}个、省直管县（市）业务系统{len(counties)}个未完成统一身份认证，"
+        f"其中尚未开展对接的{len(not_started)}个"
+        + (f"（{'、'.join(line.cell('system_name').text for line in not_started)}）" if not_started else "")
+        + "（见表12、表13）。"
+    )
 
 
 def _point_five(b: Tables) -> str:
-    return (f"本期主动评价覆盖事项率低于20%的：{_per_part(b, 14, 'item_coverage')}；{_per_part(b, 15, 'item_coverage')}。"
-            f"差评按期整改率未达到100%的：{_per_part(b, 14, 'rectify_on_time')}；{_per_part(b, 15, 'rectify_on_time')}。"
-            f"咨询按期办结率未达到100%的：{_per_part(b, 16, 'consult_on_time')}；{_per_part(b, 17, 'consult_on_time')}。"
-            f"投诉按期办结率未达到100%的：{_per_part(b, 16, 'complaint_on_time')}；{_per_part(b, 17, 'complaint_on_time')}"
-            "（见表14至表17）。")
+    return (
+        f"本期主动评价覆盖事项率低于20%的：{_per_part(b, 14, 'item_coverage')}；{_per_part(b, 15, 'item_coverage')}。"
+        f"差评按期整改率未达到100%的：{_per_part(b, 14, 'rectify_on_time')}；{_per_part(b, 15, 'rectify_on_time')}。"
+        f"咨询按期办结率未达到100%的：{_per_part(b, 16, 'consult_on_time')}；{_per_part(b, 17, 'consult_on_time')}。"
+        f"投诉按期办结率未达到100%的：{_per_part(b, 16, 'complaint_on_time')}；{_per_part(b, 17, 'complaint_on_time')}"
+        "（见表14至表17）。"
+    )
 
 
 FIGURES = (_point_one, _point_two, _point_three, _point_four, _point_five)

@@ -14,7 +14,17 @@ from pathlib import Path
 import xlsxwriter
 
 from dagster_project.report.layout import (
-    COUNT, DELTA_UNITS, ISSUER, PER_HEAD, PERCENT, PERCENT_FLOOR, SERIES, TABLES_BY_NO, TEXT, TITLE, REPORT_HEADING,
+    COUNT,
+    DELTA_UNITS,
+    ISSUER,
+    PER_HEAD,
+    PERCENT,
+    PERCENT_FLOOR,
+    REPORT_HEADING,
+    SERIES,
+    TABLES_BY_NO,
+    TEXT,
+    TITLE,
     header_cells,
 )
 from dagster_project.report.model import Bulletin, Cell, Table
@@ -68,16 +78,22 @@ class _Formats:
 def _columns(table: Table, with_change: bool) -> list[tuple[str, str | None]]:
     cols: list[tuple[str, str | None]] = [(c.heading, c.group) for c in table.spec.columns]
     if with_change:
-        cols += [(f"{c.group or ''}{c.heading}（{DELTA_UNITS[c.kind].column_unit}）", CHANGE_GROUP)
-                 for c in table.spec.ratio_columns]
+        cols += [
+            (f"{c.group or ''}{c.heading}（{DELTA_UNITS[c.kind].column_unit}）", CHANGE_GROUP)
+            for c in table.spec.ratio_columns
+        ]
     return cols
 
 
 def _write_value(ws, row: int, col: int, cell: Cell, fmt: _Formats, total: bool) -> None:
     below = cell.missed is not None
     if cell.number is None:
-        ws.write_string(row, col, cell.text or ("-" if cell.column.kind != TEXT else ""),
-                        fmt.cell(cell.column.kind, total, below, figure=False))
+        ws.write_string(
+            row,
+            col,
+            cell.text or ("-" if cell.column.kind != TEXT else ""),
+            fmt.cell(cell.column.kind, total, below, figure=False),
+        )
     else:
         ws.write_number(row, col, cell.number, fmt.cell(cell.column.kind, total, below))
 
@@ -88,8 +104,7 @@ def _write_change(ws, row: int, col: int, cell: Cell, fmt: _Formats, total: bool
     if cell.change is None:
         ws.write_string(row, col, "", fmt.get(**base))
     else:
-        ws.write_number(row, col, delta.points(cell.change),
-                        fmt.get(**base, num_format=CHANGE_FORMATS[delta.decimals]))
+        ws.write_number(row, col, delta.points(cell.change), fmt.get(**base, num_format=CHANGE_FORMATS[delta.decimals]))
 
 
 def _table_sheet(book: xlsxwriter.Workbook, fmt: _Formats, bulletin: Bulletin, table: Table) -> None:
@@ -136,8 +151,14 @@ def _table_sheet(book: xlsxwriter.Workbook, fmt: _Formats, bulletin: Bulletin, t
     if targets:
         lines.append("标红：" + "；".join(targets) + "。")
     if table.notes:
-        lines.append("注：" + ("".join(table.notes) if len(table.notes) == 1 else
-                              "".join(f"{i}.{n}" for i, n in enumerate(table.notes, start=1))))
+        lines.append(
+            "注："
+            + (
+                "".join(table.notes)
+                if len(table.notes) == 1
+                else "".join(f"{i}.{n}" for i, n in enumerate(table.notes, start=1))
+            )
+        )
     if with_change:
         lines.append(f"较上期变化：与{cn_date(bulletin.previous)}相比，百分比为百分点，人均办件量为件。")  # type: ignore[arg-type]
     total_width = sum(widths)
@@ -172,7 +193,9 @@ def _cover_sheet(book: xlsxwriter.Workbook, fmt: _Formats, bulletin: Bulletin) -
         ("附表：" + "；".join(appendix_titles()) + "（各表见同名工作表）", body),
     ]
     if bulletin.previous:
-        rows.append((f"各表“较上期变化”列：与{cn_date(bulletin.previous)}相比的变化，百分比为百分点，人均办件量为件。", body))
+        rows.append(
+            (f"各表“较上期变化”列：与{cn_date(bulletin.previous)}相比的变化，百分比为百分点，人均办件量为件。", body)
+        )
     for r, (text, style) in enumerate(rows):
         ws.write_string(r, 0, text, style)
         ws.set_row(r, 16 * (1 + int(_width(text) / 108)) + 4)
@@ -181,9 +204,14 @@ def _cover_sheet(book: xlsxwriter.Workbook, fmt: _Formats, bulletin: Bulletin) -
 
 
 def write_xlsx(bulletin: Bulletin, path: Path) -> Path:
-    book = xlsxwriter.Workbook(str(path), {
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-    })
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     created = dt.datetime.combine(bulletin.snapshot, dt.time())
     book.set_properties({"title": f"{TITLE}（{cn_date(bulletin.snapshot)}）", "author": ISSUER, "created": created})
     fmt = _Formats(book)

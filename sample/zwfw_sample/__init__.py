@@ -19,10 +19,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zwfw_contract.sources import SOURCES
 from zwfw_sample import writers as W
 from zwfw_sample.uscc import is_valid_uscc, uscc_check_char
 from zwfw_sample.world import build_world, events, rng_for
-from zwfw_contract.sources import SOURCES
 
 __all__ = ["GenerateResult", "generate_snapshot", "delivery_window", "is_valid_uscc", "uscc_check_char"]
 
@@ -63,8 +63,14 @@ def _clear(snapshot_dir: Path) -> None:
             shutil.rmtree(snapshot_dir / s.name)
 
 
-def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 20201225, scale: float = 1.0,
-                      delta_days: int | None = None, on_file: OnFile | None = None) -> GenerateResult:
+def generate_snapshot(
+    out_dir: Path,
+    snapshot_date: dt.date,
+    seed: int = 20201225,
+    scale: float = 1.0,
+    delta_days: int | None = None,
+    on_file: OnFile | None = None,
+) -> GenerateResult:
     """The random sample world (`zwfw generate --world sample`): plausible, not calibrated."""
     if scale < 0:
         raise ValueError("scale must be ≥ 0")
@@ -74,18 +80,40 @@ def generate_snapshot(out_dir: Path, snapshot_date: dt.date, seed: int = 2020122
     county_dept = next(d for d in world.depts if d.level == "county" and d.kind == "nr")
     n = ev["cases"].num_rows
     return write_delivery(
-        Path(out_dir), snapshot_date, delta_days, seed, world.tables,
-        [("cases", ev["cases"]), ("evaluations", ev["evaluations"])], ev["tickets"],
-        county_dept_id=county_dept.dept_id, county_uscc=county_dept.uscc, county_region=county_dept.region,
-        csv_part_rows=max(n // 3, 1), parquet_part_rows=max(n - 2 * (n // 3), 1),
-        eval_part_rows=max(ev["evaluations"].num_rows, 1), on_file=on_file)
+        Path(out_dir),
+        snapshot_date,
+        delta_days,
+        seed,
+        world.tables,
+        [("cases", ev["cases"]), ("evaluations", ev["evaluations"])],
+        ev["tickets"],
+        county_dept_id=county_dept.dept_id,
+        county_uscc=county_dept.uscc,
+        county_region=county_dept.region,
+        csv_part_rows=max(n // 3, 1),
+        parquet_part_rows=max(n - 2 * (n // 3), 1),
+        eval_part_rows=max(ev["evaluations"].num_rows, 1),
+        on_file=on_file,
+    )
 
 
-def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None, seed: int,
-                   ref: dict[str, pa.Table], event_batches: Iterable[tuple[str, pa.Table]], tickets: pa.Table, *,
-                   county_dept_id: str, county_uscc: str, county_region: str,
-                   csv_part_rows: int = 200_000, parquet_part_rows: int = 2_000_000,
-                   eval_part_rows: int = 2_000_000, on_file: OnFile | None = None) -> GenerateResult:
+def write_delivery(
+    out_dir: Path,
+    snapshot_date: dt.date,
+    delta_days: int | None,
+    seed: int,
+    ref: dict[str, pa.Table],
+    event_batches: Iterable[tuple[str, pa.Table]],
+    tickets: pa.Table,
+    *,
+    county_dept_id: str,
+    county_uscc: str,
+    county_region: str,
+    csv_part_rows: int = 200_000,
+    parquet_part_rows: int = 2_000_000,
+    eval_part_rows: int = 2_000_000,
+    on_file: OnFile | None = None,
+) -> GenerateResult:
     """Write one delivery in CONTRACT §2's layout and formats, with the deliberately bad rows.
 
     Shared by both worlds so that the formats (encodings, XLSX cells, spellings) and the bad rows
@@ -120,8 +148,13 @@ def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None
     # regions: UTF-8; population: UTF-8 with BOM; departments: GB18030 as Excel on Chinese Windows
     put("regions", W.as_text(t["regions"]), snap_dir / "regions.csv", W.write_csv)
     put("population", W.as_text(t["population"]), snap_dir / "population.csv", W.write_csv, bom=True)
-    put("departments", W.as_text(t["departments"], bools="是"), snap_dir / "departments.csv", W.write_csv,
-        encoding="gb18030")
+    put(
+        "departments",
+        W.as_text(t["departments"], bools="是"),
+        snap_dir / "departments.csv",
+        W.write_csv,
+        encoding="gb18030",
+    )
 
     # e_seals: XLSX with datetime cells; seals made after the snapshot do not exist yet
     seals = t["e_seals"].filter(pc.less_equal(t["e_seals"]["created_at"], end_ts))
@@ -133,19 +166,38 @@ def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None
     # service_items: the provincial library as XLSX, the local ones as CSV (Y/N)
     items = t["service_items"]
     prov = pc.starts_with(items["dept_id"], "D410000")
-    put("service_items", items.filter(prov), snap_dir / "service_items" / "province.xlsx", W.write_xlsx,
-        created=created)
+    put(
+        "service_items", items.filter(prov), snap_dir / "service_items" / "province.xlsx", W.write_xlsx, created=created
+    )
     local = W.as_text(items.filter(pc.invert(prov)), bools="Y")
     base = f"{county_region}XK{county_dept_id[-3:]}"
     bad_items = [
-        {"item_code": base + "9001", "item_name": "建设用地规划许可（补办）", "dept_id": county_dept_id,
-         "item_type": "行政许可", "published": "待定", "handling_type": "承诺件", "zero_visit": "Y",
-         "legal_limit_days": "20", "promised_limit_days": "10", "result_spec": "准予行政许可决定书",
-         "unified_acceptance": "N"},  # bad boolean
-        {"item_code": base + "9002", "item_name": "建设工程规划许可（临时建设）", "dept_id": county_dept_id,
-         "item_type": "行政许可", "published": "Y", "handling_type": "承诺件", "zero_visit": "N",
-         "legal_limit_days": "10", "promised_limit_days": "20", "result_spec": "准予行政许可决定书",
-         "unified_acceptance": "Y"},  # promised > legal
+        {
+            "item_code": base + "9001",
+            "item_name": "建设用地规划许可（补办）",
+            "dept_id": county_dept_id,
+            "item_type": "行政许可",
+            "published": "待定",
+            "handling_type": "承诺件",
+            "zero_visit": "Y",
+            "legal_limit_days": "20",
+            "promised_limit_days": "10",
+            "result_spec": "准予行政许可决定书",
+            "unified_acceptance": "N",
+        },  # bad boolean
+        {
+            "item_code": base + "9002",
+            "item_name": "建设工程规划许可（临时建设）",
+            "dept_id": county_dept_id,
+            "item_type": "行政许可",
+            "published": "Y",
+            "handling_type": "承诺件",
+            "zero_visit": "N",
+            "legal_limit_days": "10",
+            "promised_limit_days": "20",
+            "result_spec": "准予行政许可决定书",
+            "unified_acceptance": "Y",
+        },  # promised > legal
     ]
     local = W.with_rows(local, bad_items, local.num_rows // 3)
     put("service_items", local, snap_dir / "service_items" / "local.csv", W.write_csv, n_bad=2)
@@ -155,9 +207,19 @@ def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None
     # licence list and counts
     put("license_types", W.as_text(t["license_types"]), snap_dir / "license_types.csv", W.write_csv)
     stats = W.as_text(t["license_stats"])
-    stats = W.with_rows(stats, [{"type_code": "DZZZ41C01", "issuer_dept_id": county_dept_id,
-                                 "issued_count": "12", "sealed_count": "5", "conformant_count": "8"}],
-                        stats.num_rows - 2)  # conformant > sealed
+    stats = W.with_rows(
+        stats,
+        [
+            {
+                "type_code": "DZZZ41C01",
+                "issuer_dept_id": county_dept_id,
+                "issued_count": "12",
+                "sealed_count": "5",
+                "conformant_count": "8",
+            }
+        ],
+        stats.num_rows - 2,
+    )  # conformant > sealed
     put("license_stats", stats, snap_dir / "license_stats.csv", W.write_csv, n_bad=1)
 
     # auth_systems: XLSX, 是否开展对接 spelled 是/否 as in the bulletin, integrated as boolean cells
@@ -172,23 +234,57 @@ def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None
     # --- events: cases and evaluations in parts, as they stream in ---
     first_item, first_dept = items["item_code"][0].as_py(), items["dept_id"][0].as_py()
     case_bad = [
-        {"case_id": f"C{snapshot_date:%Y%m}{tag}1", "item_code": first_item,
-         "dept_id": first_dept, "channel": "wechat", "accepted_at": f"{noon:%Y-%m-%d %H:%M:%S}",
-         "completed_at": "", "qc_passed": "TRUE", "applicant_id": "410102198001010011",
-         "applicant_name": "张三", "applicant_phone": "13800000000",
-         "updated_at": f"{noon:%Y-%m-%d %H:%M:%S}"},  # unknown enum value
-        {"case_id": f"C{snapshot_date:%Y%m}{tag}2", "item_code": items["item_code"][1].as_py(),
-         "dept_id": items["dept_id"][1].as_py(), "channel": "window", "accepted_at": "",
-         "completed_at": "", "qc_passed": "是", "applicant_id": "410102198001010027",
-         "applicant_name": "李四", "applicant_phone": "13900000000",
-         "updated_at": f"{noon:%Y/%m/%d %H:%M:%S}"},  # missing required value
+        {
+            "case_id": f"C{snapshot_date:%Y%m}{tag}1",
+            "item_code": first_item,
+            "dept_id": first_dept,
+            "channel": "wechat",
+            "accepted_at": f"{noon:%Y-%m-%d %H:%M:%S}",
+            "completed_at": "",
+            "qc_passed": "TRUE",
+            "applicant_id": "410102198001010011",
+            "applicant_name": "张三",
+            "applicant_phone": "13800000000",
+            "updated_at": f"{noon:%Y-%m-%d %H:%M:%S}",
+        },  # unknown enum value
+        {
+            "case_id": f"C{snapshot_date:%Y%m}{tag}2",
+            "item_code": items["item_code"][1].as_py(),
+            "dept_id": items["dept_id"][1].as_py(),
+            "channel": "window",
+            "accepted_at": "",
+            "completed_at": "",
+            "qc_passed": "是",
+            "applicant_id": "410102198001010027",
+            "applicant_name": "李四",
+            "applicant_phone": "13900000000",
+            "updated_at": f"{noon:%Y/%m/%d %H:%M:%S}",
+        },  # missing required value
     ]
     eval_bad_rows = lambda some: [  # noqa: E731
-        {**some, "eval_id": f"E{snapshot_date:%Y%m}{tag}1", "case_id": None, "source": "active", "rating": 7,
-         "evaluated_at": noon, "rectify_due_at": None, "rectified_at": None, "updated_at": noon},  # rating 7
-        {**some, "eval_id": f"E{snapshot_date:%Y%m}{tag}2", "case_id": None, "source": "active", "rating": 1,
-         "evaluated_at": noon, "rectify_due_at": None, "rectified_at": None, "comment": "办理太慢",
-         "updated_at": noon},  # 差评 without rectify_due_at
+        {
+            **some,
+            "eval_id": f"E{snapshot_date:%Y%m}{tag}1",
+            "case_id": None,
+            "source": "active",
+            "rating": 7,
+            "evaluated_at": noon,
+            "rectify_due_at": None,
+            "rectified_at": None,
+            "updated_at": noon,
+        },  # rating 7
+        {
+            **some,
+            "eval_id": f"E{snapshot_date:%Y%m}{tag}2",
+            "case_id": None,
+            "source": "active",
+            "rating": 1,
+            "evaluated_at": noon,
+            "rectify_due_at": None,
+            "rectified_at": None,
+            "comment": "办理太慢",
+            "updated_at": noon,
+        },  # 差评 without rectify_due_at
     ]
 
     def write_case_part(k: int, part: pa.Table) -> None:
@@ -204,8 +300,9 @@ def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None
     def write_eval_part(k: int, part: pa.Table) -> None:
         n_bad = 0
         if k == 0:
-            some = part.slice(0, 1).to_pylist()[0] if part.num_rows else {"item_code": first_item,
-                                                                           "dept_id": first_dept}
+            some = (
+                part.slice(0, 1).to_pylist()[0] if part.num_rows else {"item_code": first_item, "dept_id": first_dept}
+            )
             part = W.with_rows(part, eval_bad_rows(some), part.num_rows // 2)
             n_bad = 2
         put("evaluations", part, snap_dir / "evaluations" / f"part-{k:03d}.parquet", W.write_parquet, n_bad=n_bad)
@@ -219,8 +316,9 @@ def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None
 
     k = tickets.num_rows
     style = rng.choice(len(_TICKET_STYLES), k, p=_TICKET_STYLE_P)
-    tickets = W.as_text(W.mixed_ts(tickets, ["received_at", "due_at", "closed_at", "updated_at"], style,
-                                   _TICKET_STYLES))
+    tickets = W.as_text(
+        W.mixed_ts(tickets, ["received_at", "due_at", "closed_at", "updated_at"], style, _TICKET_STYLES)
+    )
     if k:
         # some phones typed with full-width digits, always the first row's, so that a reader
         # sniffing the first rows sees text, not numbers
@@ -228,17 +326,30 @@ def write_delivery(out_dir: Path, snapshot_date: dt.date, delta_days: int | None
         fw[0] = True
         phone = tickets["requester_phone"].combine_chunks()
         j = tickets.schema.get_field_index("requester_phone")
-        tickets = tickets.set_column(j, "requester_phone",
-                                     pc.if_else(pa.array(fw), W.fullwidth_digits(phone), phone))
+        tickets = tickets.set_column(j, "requester_phone", pc.if_else(pa.array(fw), W.fullwidth_digits(phone), phone))
     ticket_bad = [
-        {"ticket_id": f"T{snapshot_date:%Y%m}{tag}1", "kind": "complaint", "dept_id": county_dept_id,
-         "received_at": f"{snapshot_date.year}-02-30 10:15", "due_at": f"{noon:%Y-%m-%d %H:%M}",
-         "closed_at": "", "requester_name": "王五", "requester_phone": "13700000000",
-         "updated_at": f"{noon:%Y-%m-%d %H:%M}"},  # bad date
-        {"ticket_id": f"T{snapshot_date:%Y%m}{tag}2", "kind": "consultation", "dept_id": "D000000000",
-         "received_at": f"{noon:%Y-%m-%d %H:%M}", "due_at": f"{noon + dt.timedelta(days=5):%Y-%m-%d %H:%M}",
-         "closed_at": "", "requester_name": "赵六", "requester_phone": "13600000000",
-         "updated_at": f"{noon:%Y-%m-%d %H:%M}"},  # unknown department
+        {
+            "ticket_id": f"T{snapshot_date:%Y%m}{tag}1",
+            "kind": "complaint",
+            "dept_id": county_dept_id,
+            "received_at": f"{snapshot_date.year}-02-30 10:15",
+            "due_at": f"{noon:%Y-%m-%d %H:%M}",
+            "closed_at": "",
+            "requester_name": "王五",
+            "requester_phone": "13700000000",
+            "updated_at": f"{noon:%Y-%m-%d %H:%M}",
+        },  # bad date
+        {
+            "ticket_id": f"T{snapshot_date:%Y%m}{tag}2",
+            "kind": "consultation",
+            "dept_id": "D000000000",
+            "received_at": f"{noon:%Y-%m-%d %H:%M}",
+            "due_at": f"{noon + dt.timedelta(days=5):%Y-%m-%d %H:%M}",
+            "closed_at": "",
+            "requester_name": "赵六",
+            "requester_phone": "13600000000",
+            "updated_at": f"{noon:%Y-%m-%d %H:%M}",
+        },  # unknown department
     ]
     tickets = W.with_rows(tickets, ticket_bad, max(k // 2, 1))
     put("tickets", tickets, snap_dir / "tickets.csv", W.write_csv, n_bad=2)

@@ -21,9 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zwfw_contract.sources import ITEM_TYPES, SOURCES_BY_NAME
 from zwfw_sample import reference as R
 from zwfw_sample.uscc import USCC_CHARSET, make_uscc
-from zwfw_contract.sources import ITEM_TYPES, SOURCES_BY_NAME
 
 NULL_TS = np.iinfo(np.int64).min
 DAY = 86_400
@@ -63,6 +63,7 @@ def _table(source: str, cols: dict[str, object]) -> pa.Table:
 
 
 # --- departments -----------------------------------------------------------------------------
+
 
 @dataclass
 class Dept:
@@ -129,17 +130,27 @@ def build_departments(seed: int) -> list[Dept]:
     rng = rng_for(seed, 1)
     depts: list[Dept] = []
     for i, pd in enumerate(R.PROVINCE_DEPTS):
-        depts.append(Dept(f"D410000{i + 1:03d}", pd.name, R.PROVINCE_CODE, pd.kind, "province", None, i,
-                          pd.kind == "tax"))
+        depts.append(
+            Dept(f"D410000{i + 1:03d}", pd.name, R.PROVINCE_CODE, pd.kind, "province", None, i, pd.kind == "tax")
+        )
     for name, kind in R.PROVINCE_EXTRA_DEPTS:
-        depts.append(Dept(f"D410000{len(depts) + 1:03d}", name, R.PROVINCE_CODE, kind, "province", None, -1,
-                          False))
+        depts.append(Dept(f"D410000{len(depts) + 1:03d}", name, R.PROVINCE_CODE, kind, "province", None, -1, False))
     city_kinds = tuple(R.DEPT_KINDS)
     for city, city_name, counties in R.CITIES:
         kinds = _choose_kinds(rng, city_kinds, R.CITY_REQUIRED, 0.5, 15, 30)
         for n, kind in enumerate(kinds, 1):
-            depts.append(Dept(f"D{city}{n:03d}", _local_name(kind, city_name, None, False), city, kind,
-                              "city", city, UNIT_OF_CITY[city], kind == "tax"))
+            depts.append(
+                Dept(
+                    f"D{city}{n:03d}",
+                    _local_name(kind, city_name, None, False),
+                    city,
+                    kind,
+                    "city",
+                    city,
+                    UNIT_OF_CITY[city],
+                    kind == "tax",
+                )
+            )
         for code, cname in R.counties_of(counties):
             direct = code in R.DIRECT_ADMIN
             if direct:
@@ -148,8 +159,18 @@ def build_departments(seed: int) -> list[Dept]:
                 kinds = _choose_kinds(rng, R.COUNTY_KINDS, R.COUNTY_REQUIRED, 0.25, 8, 15)
             unit = UNIT_OF_DIRECT[code] if direct else UNIT_OF_CITY[city]
             for n, kind in enumerate(kinds, 1):
-                depts.append(Dept(f"D{code}{n:03d}", _local_name(kind, city_name, (code, cname), direct), code,
-                                  kind, "direct" if direct else "county", city, unit, kind == "tax"))
+                depts.append(
+                    Dept(
+                        f"D{code}{n:03d}",
+                        _local_name(kind, city_name, (code, cname), direct),
+                        code,
+                        kind,
+                        "direct" if direct else "county",
+                        city,
+                        unit,
+                        kind == "tax",
+                    )
+                )
     # USCCs: 11 机关 unless said otherwise; unique.
     seen: set[str] = set()
     digits = "0123456789"
@@ -159,8 +180,12 @@ def build_departments(seed: int) -> list[Dept]:
             if rng.random() < 0.8:
                 body = "00" + "".join(rng.choice(list(digits), 6))
             else:
-                body = "MB" + rng.choice(list(digits)) + rng.choice(list(USCC_CHARSET)) + "".join(
-                    rng.choice(list(digits), 4))
+                body = (
+                    "MB"
+                    + rng.choice(list(digits))
+                    + rng.choice(list(USCC_CHARSET))
+                    + "".join(rng.choice(list(digits), 4))
+                )
             code = make_uscc(registry, d.region, body)
             if code not in seen:
                 break
@@ -170,6 +195,7 @@ def build_departments(seed: int) -> list[Dept]:
 
 
 # --- the world -------------------------------------------------------------------------------
+
 
 @dataclass
 class World:
@@ -227,11 +253,16 @@ def build_world(seed: int) -> World:
     n_dept = len(depts)
     tables: dict[str, pa.Table] = {}
     tables["regions"], tables["population"] = _regions_population()
-    tables["departments"] = _table("departments", {
-        "dept_id": [d.dept_id for d in depts], "dept_name": [d.name for d in depts],
-        "region_code": [d.region for d in depts], "uscc": [d.uscc for d in depts],
-        "is_tax": [d.is_tax for d in depts],
-    })
+    tables["departments"] = _table(
+        "departments",
+        {
+            "dept_id": [d.dept_id for d in depts],
+            "dept_name": [d.name for d in depts],
+            "region_code": [d.region for d in depts],
+            "uscc": [d.uscc for d in depts],
+            "is_tax": [d.is_tax for d in depts],
+        },
+    )
     items = _build_items(seed, depts)
     tables["service_items"] = items["table"]
     tables["item_steps"] = _build_steps(seed, items)
@@ -291,14 +322,26 @@ def build_world(seed: int) -> World:
 
     county_codes = np.array([int(c) for _, _, cs in R.CITIES for c, _ in R.counties_of(cs)])
     return World(
-        seed=seed, depts=depts, tables=tables,
-        item_code=items["code"][pub], item_dept=items["dept"][pub], item_unit=i_unit, item_rate=rate,
-        item_instant=items["instant"][pub], item_days=items["work_days"][pub],
-        unit_p_net=p_net, unit_p_active=p_active, unit_p_link=p_link, unit_p_rectify=p_rect, unit_p_qc=p_qc,
+        seed=seed,
+        depts=depts,
+        tables=tables,
+        item_code=items["code"][pub],
+        item_dept=items["dept"][pub],
+        item_unit=i_unit,
+        item_rate=rate,
+        item_instant=items["instant"][pub],
+        item_days=items["work_days"][pub],
+        unit_p_net=p_net,
+        unit_p_active=p_active,
+        unit_p_link=p_link,
+        unit_p_rectify=p_rect,
+        unit_p_qc=p_qc,
         dept_ids=np.array([d.dept_id for d in depts]),
         dept_region_int=np.array([int(d.region) for d in depts]),
         dept_is_county=np.array([d.level in ("county", "direct") for d in depts]),
-        dept_ticket_rate=t_rate, dept_ticket_on_time=t_on, county_codes=county_codes,
+        dept_ticket_rate=t_rate,
+        dept_ticket_on_time=t_on,
+        county_codes=county_codes,
     )
 
 
@@ -307,16 +350,24 @@ def _regions_population() -> tuple[pa.Table, pa.Table]:
     for city, name, counties in R.CITIES:
         rows.append((city, name, "city", R.PROVINCE_CODE, False))
         rows += [(c, n, "county", city, c in R.DIRECT_ADMIN) for c, n in R.counties_of(counties)]
-    regions = _table("regions", {k: [r[i] for r in rows] for i, k in enumerate(
-        ("region_code", "region_name", "level", "parent_code", "direct_admin"))})
+    regions = _table(
+        "regions",
+        {
+            k: [r[i] for r in rows]
+            for i, k in enumerate(("region_code", "region_name", "level", "parent_code", "direct_admin"))
+        },
+    )
     pop = [(code, year, v[i]) for code, v in R.POPULATION.items() for i, year in enumerate((2019, 2020))]
     pop.sort(key=lambda r: (r[1], r[0]))
-    population = _table("population", {"region_code": [r[0] for r in pop], "year": [r[1] for r in pop],
-                                       "resident_population": [r[2] for r in pop]})
+    population = _table(
+        "population",
+        {"region_code": [r[0] for r in pop], "year": [r[1] for r in pop], "resident_population": [r[2] for r in pop]},
+    )
     return regions, population
 
 
 # --- service items and steps -----------------------------------------------------------------
+
 
 def _item_counts(rng, depts: list[Dept]) -> np.ndarray:
     """Published items per department: table 10 exactly for provincial departments, tables 8/9 scaled."""
@@ -478,21 +529,38 @@ def _build_items(seed: int, depts: list[Dept]) -> dict:
     results[defect == 3] = None
     handling = np.where(instant, "即办件", "承诺件")
 
-    table = _table("service_items", {
-        "item_code": codes, "item_name": names,
-        "dept_id": [depts[i].dept_id for i in dept],
-        "item_type": [ITEM_TYPES[t] for t in itype],
-        "published": pub, "handling_type": handling, "zero_visit": zero_visit,
-        "legal_limit_days": legal,
-        "promised_limit_days": pa.array(promised, mask=promised_null),
-        "result_spec": pa.array(results.tolist(), type=pa.string()),
-        "unified_acceptance": ua,
-    })
+    table = _table(
+        "service_items",
+        {
+            "item_code": codes,
+            "item_name": names,
+            "dept_id": [depts[i].dept_id for i in dept],
+            "item_type": [ITEM_TYPES[t] for t in itype],
+            "published": pub,
+            "handling_type": handling,
+            "zero_visit": zero_visit,
+            "legal_limit_days": legal,
+            "promised_limit_days": pa.array(promised, mask=promised_null),
+            "result_spec": pa.array(results.tolist(), type=pa.string()),
+            "unified_acceptance": ua,
+        },
+    )
     work_days = np.where(promised_null, np.where(legal > 0, legal, 10), np.where(promised > 0, promised, 0))
     return {
-        "table": table, "code": np.array(codes), "dept": dept, "unit": unit, "type": itype, "published": pub,
-        "instant": instant, "legal": legal, "promised": promised, "promised_null": promised_null,
-        "defect": defect, "dormant": dormant, "work_days": work_days, "names": np.array(names, dtype=object),
+        "table": table,
+        "code": np.array(codes),
+        "dept": dept,
+        "unit": unit,
+        "type": itype,
+        "published": pub,
+        "instant": instant,
+        "legal": legal,
+        "promised": promised,
+        "promised_null": promised_null,
+        "defect": defect,
+        "dormant": dormant,
+        "work_days": work_days,
+        "names": np.array(names, dtype=object),
         "level": level,
     }
 
@@ -522,17 +590,21 @@ def _build_steps(seed: int, items: dict) -> pa.Table:
     blank = np.where(rng.random(len(item)) < 0.5, None, " ")
     handler = np.where(last & (defect == 0), blank, handler)
     criteria = np.where(last & (defect == 4), blank, criteria)
-    return _table("item_steps", {
-        "item_code": pa.array(items["code"][item].tolist(), type=pa.string()),
-        "step_no": pa.array(k + 1, type=pa.int64()),
-        "step_name": pa.array(step_name.tolist(), type=pa.string()),
-        "handler": pa.array(handler.tolist(), type=pa.string()),
-        "time_limit_days": pa.array(limit, type=pa.int64()),
-        "review_criteria": pa.array(criteria.tolist(), type=pa.string()),
-    })
+    return _table(
+        "item_steps",
+        {
+            "item_code": pa.array(items["code"][item].tolist(), type=pa.string()),
+            "step_no": pa.array(k + 1, type=pa.int64()),
+            "step_name": pa.array(step_name.tolist(), type=pa.string()),
+            "handler": pa.array(handler.tolist(), type=pa.string()),
+            "time_limit_days": pa.array(limit, type=pa.int64()),
+            "review_criteria": pa.array(criteria.tolist(), type=pa.string()),
+        },
+    )
 
 
 # --- seals, licences, systems, branch hall ---------------------------------------------------
+
 
 def _rand_ts(rng, start: dt.date, end: dt.date, size=None) -> np.ndarray:
     """Uniform local timestamps in office hours between two dates (inclusive)."""
@@ -576,8 +648,9 @@ def _build_seals(seed: int, depts: list[Dept]) -> pa.Table:
             continue
         if i in zz_seals:  # 郑州市原 CA 系统 seals: 统一社会信用代码错误
             for _ in range(zz_seals[i]):
-                wrong = _mutate_check(rng, d.uscc) if rng.random() < 0.6 else \
-                    depts[int(rng.integers(0, len(depts)))].uscc
+                wrong = (
+                    _mutate_check(rng, d.uscc) if rng.random() < 0.6 else depts[int(rng.integers(0, len(depts)))].uscc
+                )
                 rows.append((i, wrong, "active", _rand_ts(rng, dt.date(2018, 9, 1), dt.date(2019, 12, 31))))
             continue
         r = rng.random()
@@ -588,13 +661,16 @@ def _build_seals(seed: int, depts: list[Dept]) -> pa.Table:
             rows.append((i, wrong, "active", _rand_ts(rng, dt.date(2019, 3, 1), dt.date(2020, 12, 20))))
         else:
             rows.append((i, d.uscc, "revoked", _rand_ts(rng, dt.date(2018, 1, 1), dt.date(2020, 6, 30))))
-    return _table("e_seals", {
-        "seal_id": [f"YZ{depts[r[0]].region}{n:06d}" for n, r in enumerate(rows, 1)],
-        "dept_id": [depts[r[0]].dept_id for r in rows],
-        "uscc": [r[1] for r in rows],
-        "status": [r[2] for r in rows],
-        "created_at": ts_array(np.array([r[3] for r in rows], dtype=np.int64)),
-    })
+    return _table(
+        "e_seals",
+        {
+            "seal_id": [f"YZ{depts[r[0]].region}{n:06d}" for n, r in enumerate(rows, 1)],
+            "dept_id": [depts[r[0]].dept_id for r in rows],
+            "uscc": [r[1] for r in rows],
+            "status": [r[2] for r in rows],
+            "created_at": ts_array(np.array([r[3] for r in rows], dtype=np.int64)),
+        },
+    )
 
 
 def _build_licenses(seed: int, depts: list[Dept]) -> tuple[pa.Table, pa.Table]:
@@ -649,10 +725,22 @@ def _build_licenses(seed: int, depts: list[Dept]) -> tuple[pa.Table, pa.Table]:
                 c = 0
             issued = s + int(rng.integers(0, 200)) * (rng.random() < 0.6)
             stats.append((code, d.dept_id, issued, s, c))
-    lt = _table("license_types", {k: [t[i] for t in types] for i, k in enumerate(
-        ("type_code", "type_name", "level", "issuer_dept_id", "issuer_category", "national_standard"))})
-    ls = _table("license_stats", {k: [t[i] for t in stats] for i, k in enumerate(
-        ("type_code", "issuer_dept_id", "issued_count", "sealed_count", "conformant_count"))})
+    lt = _table(
+        "license_types",
+        {
+            k: [t[i] for t in types]
+            for i, k in enumerate(
+                ("type_code", "type_name", "level", "issuer_dept_id", "issuer_category", "national_standard")
+            )
+        },
+    )
+    ls = _table(
+        "license_stats",
+        {
+            k: [t[i] for t in stats]
+            for i, k in enumerate(("type_code", "issuer_dept_id", "issued_count", "sealed_count", "conformant_count"))
+        },
+    )
     return lt, ls
 
 
@@ -686,11 +774,17 @@ def _build_auth(seed: int, depts: list[Dept]) -> pa.Table:
             if (code, d.kind) in open_cnty:
                 name, started, u = open_cnty[(code, d.kind)]
                 rows.append((name, d.dept_id, u, started, False))
-    return _table("auth_systems", {
-        "system_id": [f"SYS{n:05d}" for n in range(1, len(rows) + 1)],
-        "system_name": [r[0] for r in rows], "dept_id": [r[1] for r in rows], "url": [r[2] for r in rows],
-        "integration_started": [r[3] for r in rows], "integrated": [r[4] for r in rows],
-    })
+    return _table(
+        "auth_systems",
+        {
+            "system_id": [f"SYS{n:05d}" for n in range(1, len(rows) + 1)],
+            "system_name": [r[0] for r in rows],
+            "dept_id": [r[1] for r in rows],
+            "url": [r[2] for r in rows],
+            "integration_started": [r[3] for r in rows],
+            "integrated": [r[4] for r in rows],
+        },
+    )
 
 
 def _build_branch(seed: int, depts: list[Dept], items: dict) -> pa.Table:
@@ -706,8 +800,11 @@ def _build_branch(seed: int, depts: list[Dept], items: dict) -> pa.Table:
         is_query = np.ones(len(chosen), dtype=bool)
         is_query[rng.choice(len(chosen), ur.branch_non_query, replace=False)] = False
         late = rng.random(len(chosen)) < 0.05
-        online = np.where(late, _rand_ts(rng, dt.date(2020, 12, 12), dt.date(2020, 12, 24), len(chosen)),
-                          _rand_ts(rng, dt.date(2020, 3, 1), dt.date(2020, 12, 11), len(chosen)))
+        online = np.where(
+            late,
+            _rand_ts(rng, dt.date(2020, 12, 12), dt.date(2020, 12, 24), len(chosen)),
+            _rand_ts(rng, dt.date(2020, 3, 1), dt.date(2020, 12, 11), len(chosen)),
+        )
         cols["region_code"] += [city] * len(chosen)
         cols["item_code"] += items["code"][chosen].tolist()
         cols["item_name"] += items["names"][chosen].tolist()
@@ -718,6 +815,7 @@ def _build_branch(seed: int, depts: list[Dept], items: dict) -> pa.Table:
 
 
 # --- events ----------------------------------------------------------------------------------
+
 
 def _pii(rng, n: int, region_int: np.ndarray) -> dict[str, np.ndarray]:
     """Raw draws for ID numbers, names and phones; turned into text only for delivered rows."""
@@ -745,13 +843,15 @@ def id_numbers(id17: np.ndarray) -> pa.Array:
     """18-character resident ID numbers (GB 11643 check character)."""
     digits = (id17[:, None] // 10 ** np.arange(16, -1, -1)) % 10
     check = _ID_CHECK[(digits * _ID_WEIGHTS).sum(axis=1) % 11]
-    return pc.binary_join_element_wise(pc.cast(pa.array(id17), pa.string()),
-                                       pa.array(check.tolist(), type=pa.string()), "")
+    return pc.binary_join_element_wise(
+        pc.cast(pa.array(id17), pa.string()), pa.array(check.tolist(), type=pa.string()), ""
+    )
 
 
 def person_names(sur, g1, g2) -> pa.Array:
-    return pc.binary_join_element_wise(pc.take(_SURNAMES, pa.array(sur)), pc.take(_GIVEN, pa.array(g1)),
-                                       pc.take(_GIVEN, pa.array(g2)), "")
+    return pc.binary_join_element_wise(
+        pc.take(_SURNAMES, pa.array(sur)), pc.take(_GIVEN, pa.array(g1)), pc.take(_GIVEN, pa.array(g2)), ""
+    )
 
 
 def _day_of(sec: np.ndarray) -> np.ndarray:
@@ -816,9 +916,14 @@ def event_block(w: World, scale: float, year: int, month: int) -> Block:
     rows = np.concatenate([np.flatnonzero(v1), np.flatnonzero(v2)])
     is_v2 = np.r_[np.zeros(v1.sum(), bool), np.ones(v2.sum(), bool)]
     cases = {
-        "seq": case_seq[rows], "ym": np.full(len(rows), ym), "item": item[rows], "dept": dept[rows],
-        "channel": channel[rows], "accepted": accepted[rows],
-        "completed": np.where(is_v2, completed[rows], NULL_TS), "qc": qc[rows],
+        "seq": case_seq[rows],
+        "ym": np.full(len(rows), ym),
+        "item": item[rows],
+        "dept": dept[rows],
+        "channel": channel[rows],
+        "accepted": accepted[rows],
+        "completed": np.where(is_v2, completed[rows], NULL_TS),
+        "qc": qc[rows],
         "updated": np.where(is_v2, completed[rows], accepted[rows]),
         **{k: a[rows] for k, a in pii.items()},
     }
@@ -832,8 +937,10 @@ def event_block(w: World, scale: float, year: int, month: int) -> Block:
     m = len(ev)
     act = active[ev]
     evaluated = np.where(
-        act, completed[ev] + np.minimum(rng.exponential(4 * 3600, m).astype(np.int64), 3 * DAY),
-        completed[ev] + 5 * DAY + rng.integers(0, 3600, m))
+        act,
+        completed[ev] + np.minimum(rng.exponential(4 * 3600, m).astype(np.int64), 3 * DAY),
+        completed[ev] + 5 * DAY + rng.integers(0, 3600, m),
+    )
     rating = np.where(act, rng.choice([5, 4, 3, 2, 1], m, p=[0.93, 0.035, 0.012, 0.012, 0.011]), 5)
     bad = act & (rating <= 2)
     due = _day_of(evaluated) + 8 * DAY - 1
@@ -841,8 +948,11 @@ def event_block(w: World, scale: float, year: int, month: int) -> Block:
     rr = rng.random(m)
     on_time = rr < p_rect
     late_r = ~on_time & (rr < p_rect + (1 - p_rect) * 0.6)
-    rect = np.where(on_time, evaluated + 3600 + (rng.random(m) * np.maximum(due - evaluated - 3600, 0)).astype(np.int64),
-                    np.where(late_r, due + rng.integers(DAY, 20 * DAY, m), NULL_TS))
+    rect = np.where(
+        on_time,
+        evaluated + 3600 + (rng.random(m) * np.maximum(due - evaluated - 3600, 0)).astype(np.int64),
+        np.where(late_r, due + rng.integers(DAY, 20 * DAY, m), NULL_TS),
+    )
     rect = np.where(bad, rect, NULL_TS)
     link = rng.random(m) < w.unit_p_link[unit[ev]]
     unlinked_null = rng.random(m) < 0.5
@@ -857,14 +967,28 @@ def event_block(w: World, scale: float, year: int, month: int) -> Block:
     erows = np.concatenate([np.arange(m), np.flatnonzero(ev_v2)])
     e_is_v2 = np.r_[np.zeros(m, bool), np.ones(ev_v2.sum(), bool)]
     evals = {
-        "seq": erows, "ym": np.full(len(erows), ym), "case_seq": ev[erows], "item": item[ev][erows],
-        "dept": dept[ev][erows], "active": act[erows], "rating": rating[erows], "evaluated": evaluated[erows],
-        "due": np.where(bad, due, NULL_TS)[erows], "rectified": np.where(e_is_v2, rect[erows], NULL_TS),
+        "seq": erows,
+        "ym": np.full(len(erows), ym),
+        "case_seq": ev[erows],
+        "item": item[ev][erows],
+        "dept": dept[ev][erows],
+        "active": act[erows],
+        "rating": rating[erows],
+        "evaluated": evaluated[erows],
+        "due": np.where(bad, due, NULL_TS)[erows],
+        "rectified": np.where(e_is_v2, rect[erows], NULL_TS),
         "updated": np.where(e_is_v2, rect[erows], evaluated[erows]),
-        "link": link[erows], "unlinked_null": unlinked_null[erows], "unknown_ref": unknown_ref[erows],
-        "evaluator17": pii["id17"][ev][erows], "has_comment": has_comment[erows],
-        "comment_kind": comment_kind[erows], "comment_t": comment_t[erows], "filler_days": filler_days[erows],
-        "c_sur": ev_pii["sur"][erows], "c_g1": ev_pii["g1"][erows], "c_g2": ev_pii["g2"][erows],
+        "link": link[erows],
+        "unlinked_null": unlinked_null[erows],
+        "unknown_ref": unknown_ref[erows],
+        "evaluator17": pii["id17"][ev][erows],
+        "has_comment": has_comment[erows],
+        "comment_kind": comment_kind[erows],
+        "comment_t": comment_t[erows],
+        "filler_days": filler_days[erows],
+        "c_sur": ev_pii["sur"][erows],
+        "c_g1": ev_pii["g1"][erows],
+        "c_g2": ev_pii["g2"][erows],
         "c_phone": ev_pii["phone"][erows],
     }
 
@@ -883,18 +1007,27 @@ def event_block(w: World, scale: float, year: int, month: int) -> Block:
     t_on = rt < p_on
     t_late = ~t_on & (rt < p_on + (1 - p_on) * 0.85)
     span = (due_t - received) // 60
-    closed = np.where(t_on, received + (10 + (rng.random(k) * (span - 10)).astype(np.int64)) * 60,
-                      np.where(t_late, due_t + rng.integers(60, 15 * 24 * 60, k) * 60, NULL_TS))
+    closed = np.where(
+        t_on,
+        received + (10 + (rng.random(k) * (span - 10)).astype(np.int64)) * 60,
+        np.where(t_late, due_t + rng.integers(60, 15 * 24 * 60, k) * 60, NULL_TS),
+    )
     t_pii = _pii(rng, k, w.dept_region_int[t_dept])
     t_v2 = closed != NULL_TS
     trows = np.concatenate([np.arange(k), np.flatnonzero(t_v2)])
     t_is_v2 = np.r_[np.zeros(k, bool), np.ones(t_v2.sum(), bool)]
     tickets = {
-        "seq": trows, "ym": np.full(len(trows), ym), "kind": kind[trows], "dept": t_dept[trows],
-        "received": received[trows], "due": due_t[trows],
+        "seq": trows,
+        "ym": np.full(len(trows), ym),
+        "kind": kind[trows],
+        "dept": t_dept[trows],
+        "received": received[trows],
+        "due": due_t[trows],
         "closed": np.where(t_is_v2, closed[trows], NULL_TS),
         "updated": np.where(t_is_v2, closed[trows], received[trows]),
-        "sur": t_pii["sur"][trows], "g1": t_pii["g1"][trows], "g2": t_pii["g2"][trows],
+        "sur": t_pii["sur"][trows],
+        "g1": t_pii["g1"][trows],
+        "g2": t_pii["g2"][trows],
         "phone": t_pii["phone"][trows],
     }
     return Block(cases, evals, tickets)
@@ -912,8 +1045,11 @@ def _concat_filtered(parts: list[dict[str, np.ndarray]], lo: int, hi: int) -> di
 
 def _ids(prefix: str, ym: np.ndarray, seq: np.ndarray, width: int) -> pa.Array:
     return pc.binary_join_element_wise(
-        pa.scalar(prefix), pc.cast(pa.array(ym), pa.string()),
-        pc.utf8_lpad(pc.cast(pa.array(seq + 1), pa.string()), width, "0"), "")
+        pa.scalar(prefix),
+        pc.cast(pa.array(ym), pa.string()),
+        pc.utf8_lpad(pc.cast(pa.array(seq + 1), pa.string()), width, "0"),
+        "",
+    )
 
 
 def _months(first: dt.date, last: dt.date):
@@ -936,46 +1072,62 @@ def events(w: World, scale: float, window_start: dt.datetime, window_end: dt.dat
     e = _concat_filtered([b.evals for b in blocks], lo, hi)
     t = _concat_filtered([b.tickets for b in blocks], lo, hi)
 
-    cases = _table("cases", {
-        "case_id": _ids("C", c["ym"], c["seq"], 7),
-        "item_code": pa.array(w.item_code[c["item"]].tolist(), type=pa.string()),
-        "dept_id": pa.array(w.dept_ids[c["dept"]].tolist(), type=pa.string()),
-        "channel": pa.array(CHANNELS[c["channel"]].tolist(), type=pa.string()),
-        "accepted_at": ts_array(c["accepted"]), "completed_at": ts_array(c["completed"]),
-        "qc_passed": pa.array(c["qc"]),
-        "applicant_id": id_numbers(c["id17"]),
-        "applicant_name": person_names(c["sur"], c["g1"], c["g2"]),
-        "applicant_phone": pc.cast(pa.array(c["phone"]), pa.string()),
-        "updated_at": ts_array(c["updated"]),
-    })
+    cases = _table(
+        "cases",
+        {
+            "case_id": _ids("C", c["ym"], c["seq"], 7),
+            "item_code": pa.array(w.item_code[c["item"]].tolist(), type=pa.string()),
+            "dept_id": pa.array(w.dept_ids[c["dept"]].tolist(), type=pa.string()),
+            "channel": pa.array(CHANNELS[c["channel"]].tolist(), type=pa.string()),
+            "accepted_at": ts_array(c["accepted"]),
+            "completed_at": ts_array(c["completed"]),
+            "qc_passed": pa.array(c["qc"]),
+            "applicant_id": id_numbers(c["id17"]),
+            "applicant_name": person_names(c["sur"], c["g1"], c["g2"]),
+            "applicant_phone": pc.cast(pa.array(c["phone"]), pa.string()),
+            "updated_at": ts_array(c["updated"]),
+        },
+    )
 
     case_ref = _ids("C", e["ym"], e["case_seq"], 7)
     unknown = _ids("ZW", e["ym"], e["unknown_ref"], 8)
-    case_id = pc.if_else(pa.array(e["link"]), case_ref,
-                         pc.if_else(pa.array(e["unlinked_null"]), pa.nulls(len(case_ref), pa.string()), unknown))
-    evals = _table("evaluations", {
-        "eval_id": _ids("E", e["ym"], e["seq"], 7),
-        "case_id": case_id,
-        "item_code": pa.array(w.item_code[e["item"]].tolist(), type=pa.string()),
-        "dept_id": pa.array(w.dept_ids[e["dept"]].tolist(), type=pa.string()),
-        "source": pa.array(np.where(e["active"], "active", "default").tolist(), type=pa.string()),
-        "rating": pa.array(e["rating"], type=pa.int64()),
-        "evaluated_at": ts_array(e["evaluated"]), "rectify_due_at": ts_array(e["due"]),
-        "rectified_at": ts_array(e["rectified"]),
-        "evaluator_id": id_numbers(e["evaluator17"]),
-        "comment": _comments(e),
-        "updated_at": ts_array(e["updated"]),
-    })
+    case_id = pc.if_else(
+        pa.array(e["link"]),
+        case_ref,
+        pc.if_else(pa.array(e["unlinked_null"]), pa.nulls(len(case_ref), pa.string()), unknown),
+    )
+    evals = _table(
+        "evaluations",
+        {
+            "eval_id": _ids("E", e["ym"], e["seq"], 7),
+            "case_id": case_id,
+            "item_code": pa.array(w.item_code[e["item"]].tolist(), type=pa.string()),
+            "dept_id": pa.array(w.dept_ids[e["dept"]].tolist(), type=pa.string()),
+            "source": pa.array(np.where(e["active"], "active", "default").tolist(), type=pa.string()),
+            "rating": pa.array(e["rating"], type=pa.int64()),
+            "evaluated_at": ts_array(e["evaluated"]),
+            "rectify_due_at": ts_array(e["due"]),
+            "rectified_at": ts_array(e["rectified"]),
+            "evaluator_id": id_numbers(e["evaluator17"]),
+            "comment": _comments(e),
+            "updated_at": ts_array(e["updated"]),
+        },
+    )
 
-    tickets = _table("tickets", {
-        "ticket_id": _ids("T", t["ym"], t["seq"], 6),
-        "kind": pa.array(np.where(t["kind"] == 0, "consultation", "complaint").tolist(), type=pa.string()),
-        "dept_id": pa.array(w.dept_ids[t["dept"]].tolist(), type=pa.string()),
-        "received_at": ts_array(t["received"]), "due_at": ts_array(t["due"]), "closed_at": ts_array(t["closed"]),
-        "requester_name": person_names(t["sur"], t["g1"], t["g2"]),
-        "requester_phone": pc.cast(pa.array(t["phone"]), pa.string()),
-        "updated_at": ts_array(t["updated"]),
-    })
+    tickets = _table(
+        "tickets",
+        {
+            "ticket_id": _ids("T", t["ym"], t["seq"], 6),
+            "kind": pa.array(np.where(t["kind"] == 0, "consultation", "complaint").tolist(), type=pa.string()),
+            "dept_id": pa.array(w.dept_ids[t["dept"]].tolist(), type=pa.string()),
+            "received_at": ts_array(t["received"]),
+            "due_at": ts_array(t["due"]),
+            "closed_at": ts_array(t["closed"]),
+            "requester_name": person_names(t["sur"], t["g1"], t["g2"]),
+            "requester_phone": pc.cast(pa.array(t["phone"]), pa.string()),
+            "updated_at": ts_array(t["updated"]),
+        },
+    )
     return {"cases": cases, "evaluations": evals, "tickets": tickets}
 
 
@@ -995,7 +1147,8 @@ def _comments(e: dict[str, np.ndarray]) -> pa.Array:
     name = np.array(person_names(e["c_sur"], e["c_g1"], e["c_g2"]).to_pylist(), dtype=object)
     phone = e["c_phone"].astype(str).astype(object)
     days = e["filler_days"].astype(str).astype(object)
-    filler = np.where(filler_kind == "name", name, np.where(filler_kind == "phone", phone,
-                                                            np.where(filler_kind == "days", days, "")))
+    filler = np.where(
+        filler_kind == "name", name, np.where(filler_kind == "phone", phone, np.where(filler_kind == "days", days, ""))
+    )
     text = prefix + filler + suffix
     return pa.array(np.where(e["has_comment"], text, None).tolist(), type=pa.string())

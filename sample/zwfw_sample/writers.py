@@ -20,8 +20,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import xlsxwriter
 
-BOOL_WORDS = {"true": ("true", "false"), "TRUE": ("TRUE", "FALSE"), "是": ("是", "否"), "Y": ("Y", "N"),
-              "1": ("1", "0")}
+BOOL_WORDS = {
+    "true": ("true", "false"),
+    "TRUE": ("TRUE", "FALSE"),
+    "是": ("是", "否"),
+    "Y": ("Y", "N"),
+    "1": ("1", "0"),
+}
 _FULLWIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
 
 
@@ -88,6 +93,7 @@ def with_rows(table: pa.Table, rows: list[dict], position: int) -> pa.Table:
 
 # --- writers ---------------------------------------------------------------------------------
 
+
 def write_csv(table: pa.Table, path: Path, encoding: str = "utf-8", bom: bool = False) -> None:
     """A text table as CSV; small files through the csv module (quotes only when needed, CRLF
     like Excel), large ones through Arrow."""
@@ -116,8 +122,10 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 def write_xlsx(table: pa.Table, path: Path, created: dt.datetime, sheet: str = "Sheet1") -> None:
     """Typed cells: booleans, numbers, real datetimes (Excel serials with a date format)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     wb.set_properties({"created": created, "author": "zwfw sample generator"})
     ws = wb.add_worksheet(sheet)
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})

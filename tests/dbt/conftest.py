@@ -9,8 +9,6 @@ test_dbt_build.py).
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,9 +48,7 @@ def insert_rows(con, source: str, snapshot: str, rows: list[dict], file: str | N
     for line, row in enumerate(rows, start=2):
         cols = ["snapshot_date", *row, "_file", "_line"]
         values = [snapshot, *row.values(), file, line]
-        con.execute(
-            f"insert into raw.{source} ({', '.join(cols)}) values ({', '.join('?' * len(cols))})", values
-        )
+        con.execute(f"insert into raw.{source} ({', '.join(cols)}) values ({', '.join('?' * len(cols))})", values)
 
 
 # --- the tiny province -------------------------------------------------------------------
@@ -83,14 +79,25 @@ DEPARTMENTS = [
 
 # (dept_id, published, unified_acceptance) per item; see test_dbt_build.py for the sums
 ITEM_SPECS = [
-    ("P01", True, True), ("P01", True, False),
-    ("D01", True, True), ("D01", True, True), ("D01", True, False), ("D01", False, True),
+    ("P01", True, True),
+    ("P01", True, False),
+    ("D01", True, True),
+    ("D01", True, True),
+    ("D01", True, False),
+    ("D01", False, True),
     ("D02", True, True),
-    ("D03", True, True), ("D03", True, False),
-    ("D04", True, True), ("D04", True, True), ("D04", True, True),
+    ("D03", True, True),
+    ("D03", True, False),
+    ("D04", True, True),
+    ("D04", True, True),
+    ("D04", True, True),
     ("D05", True, False),
-    ("D06", True, True), ("D06", True, True), ("D06", True, None),
-    ("D08", True, True), ("D08", True, True), ("D08", True, True),
+    ("D06", True, True),
+    ("D06", True, True),
+    ("D06", True, None),
+    ("D08", True, True),
+    ("D08", True, True),
+    ("D08", True, True),
 ]
 
 
@@ -99,20 +106,38 @@ def service_items(flip_d05: bool = False) -> list[dict]:
     for i, (dept, published, ua) in enumerate(ITEM_SPECS, start=1):
         if flip_d05 and dept == "D05":
             ua = True
-        rows.append(dict(
-            item_code=f"I{i:03d}", item_name=f"事项{i}", dept_id=dept,
-            item_type="行政许可" if i % 2 else "公共服务", published=published, handling_type="承诺件",
-            zero_visit=True, legal_limit_days=20, promised_limit_days=10, result_spec="证书",
-            unified_acceptance=ua,
-        ))
+        rows.append(
+            dict(
+                item_code=f"I{i:03d}",
+                item_name=f"事项{i}",
+                dept_id=dept,
+                item_type="行政许可" if i % 2 else "公共服务",
+                published=published,
+                handling_type="承诺件",
+                zero_visit=True,
+                legal_limit_days=20,
+                promised_limit_days=10,
+                result_spec="证书",
+                unified_acceptance=ua,
+            )
+        )
     return rows
 
 
 def case(case_id, updated_at, accepted_at="2020-06-01 09:00:00", dept="D01", item="I003"):
-    return dict(case_id=case_id, item_code=item, dept_id=dept, channel="online",
-                accepted_at=accepted_at, completed_at=None, qc_passed=True,
-                applicant_id="a" * 64, applicant_name="b" * 64, applicant_phone="c" * 64,
-                updated_at=updated_at)
+    return dict(
+        case_id=case_id,
+        item_code=item,
+        dept_id=dept,
+        channel="online",
+        accepted_at=accepted_at,
+        completed_at=None,
+        qc_passed=True,
+        applicant_id="a" * 64,
+        applicant_name="b" * 64,
+        applicant_phone="c" * 64,
+        updated_at=updated_at,
+    )
 
 
 def load_snapshot(con, snapshot: str, flip_d05: bool = False) -> None:
@@ -120,47 +145,135 @@ def load_snapshot(con, snapshot: str, flip_d05: bool = False) -> None:
     insert_rows(con, "regions", snapshot, REGIONS)
     insert_rows(con, "population", snapshot, [dict(region_code="410100", year=2019, resident_population=10352000)])
     insert_rows(con, "departments", snapshot, DEPARTMENTS)
-    insert_rows(con, "e_seals", snapshot, [dict(seal_id="S1", dept_id="D01", uscc="X", status="active",
-                                                created_at="2020-01-01 00:00:00")])
+    insert_rows(
+        con,
+        "e_seals",
+        snapshot,
+        [dict(seal_id="S1", dept_id="D01", uscc="X", status="active", created_at="2020-01-01 00:00:00")],
+    )
     insert_rows(con, "service_items", snapshot, service_items(flip_d05))
-    insert_rows(con, "item_steps", snapshot, [dict(item_code="I001", step_no=1, step_name="受理", handler="窗口",
-                                                   time_limit_days=1, review_criteria="材料齐全")])
-    insert_rows(con, "license_types", snapshot, [dict(type_code="L1", type_name="营业执照", level="province",
-                                                      issuer_dept_id="P01", issuer_category=None,
-                                                      national_standard=True)])
-    insert_rows(con, "license_stats", snapshot, [dict(type_code="L1", issuer_dept_id="P01", issued_count=5,
-                                                      sealed_count=4, conformant_count=3)])
-    insert_rows(con, "auth_systems", snapshot, [dict(system_id="A1", system_name="审批系统", dept_id="P01",
-                                                     url="http://a", integration_started=True, integrated=False)])
-    insert_rows(con, "branch_hall_items", snapshot, [dict(region_code="410100", item_code="I003", item_name="事项3",
-                                                          is_query=False, online_at=None)])
+    insert_rows(
+        con,
+        "item_steps",
+        snapshot,
+        [
+            dict(
+                item_code="I001",
+                step_no=1,
+                step_name="受理",
+                handler="窗口",
+                time_limit_days=1,
+                review_criteria="材料齐全",
+            )
+        ],
+    )
+    insert_rows(
+        con,
+        "license_types",
+        snapshot,
+        [
+            dict(
+                type_code="L1",
+                type_name="营业执照",
+                level="province",
+                issuer_dept_id="P01",
+                issuer_category=None,
+                national_standard=True,
+            )
+        ],
+    )
+    insert_rows(
+        con,
+        "license_stats",
+        snapshot,
+        [dict(type_code="L1", issuer_dept_id="P01", issued_count=5, sealed_count=4, conformant_count=3)],
+    )
+    insert_rows(
+        con,
+        "auth_systems",
+        snapshot,
+        [
+            dict(
+                system_id="A1",
+                system_name="审批系统",
+                dept_id="P01",
+                url="http://a",
+                integration_started=True,
+                integrated=False,
+            )
+        ],
+    )
+    insert_rows(
+        con,
+        "branch_hall_items",
+        snapshot,
+        [dict(region_code="410100", item_code="I003", item_name="事项3", is_query=False, online_at=None)],
+    )
     insert_rows(con, "cases", snapshot, [case(f"C-{snapshot}", f"{snapshot} 10:00:00")])
-    insert_rows(con, "evaluations", snapshot, [dict(eval_id=f"E-{snapshot}", case_id=f"C-{snapshot}",
-                                                    item_code="I003", dept_id="D01", source="active", rating=5,
-                                                    evaluated_at=f"{snapshot} 11:00:00", rectify_due_at=None,
-                                                    rectified_at=None, evaluator_id=None, comment=None,
-                                                    updated_at=f"{snapshot} 11:00:00")])
-    insert_rows(con, "tickets", snapshot, [dict(ticket_id=f"T-{snapshot}", kind="complaint", dept_id="D01",
-                                                received_at=f"{snapshot} 08:00:00",
-                                                due_at=f"{snapshot} 18:00:00", closed_at=None,
-                                                requester_name=None, requester_phone=None,
-                                                updated_at=f"{snapshot} 08:00:00")])
+    insert_rows(
+        con,
+        "evaluations",
+        snapshot,
+        [
+            dict(
+                eval_id=f"E-{snapshot}",
+                case_id=f"C-{snapshot}",
+                item_code="I003",
+                dept_id="D01",
+                source="active",
+                rating=5,
+                evaluated_at=f"{snapshot} 11:00:00",
+                rectify_due_at=None,
+                rectified_at=None,
+                evaluator_id=None,
+                comment=None,
+                updated_at=f"{snapshot} 11:00:00",
+            )
+        ],
+    )
+    insert_rows(
+        con,
+        "tickets",
+        snapshot,
+        [
+            dict(
+                ticket_id=f"T-{snapshot}",
+                kind="complaint",
+                dept_id="D01",
+                received_at=f"{snapshot} 08:00:00",
+                due_at=f"{snapshot} 18:00:00",
+                closed_at=None,
+                requester_name=None,
+                requester_phone=None,
+                updated_at=f"{snapshot} 08:00:00",
+            )
+        ],
+    )
 
 
 def export_lake(con, lake: Path) -> None:
     """Write the raw tables of `con` as ingestion writes the lake: one partition per source and
     snapshot (rows, rejects, per-file counts), snapshot_date in the path only."""
     tables = [s.name for s in SOURCES]
-    snapshots = [d for (d,) in con.execute(
-        " union ".join(f"select distinct snapshot_date from raw.{t}" for t in tables)).fetchall()]
+    snapshots = [
+        d
+        for (d,) in con.execute(
+            " union ".join(f"select distinct snapshot_date from raw.{t}" for t in tables)
+        ).fetchall()
+    ]
     for table in tables:
         for snapshot in snapshots:
             part = lake / table / f"snapshot_date={snapshot.isoformat()}"
             part.mkdir(parents=True, exist_ok=True)
-            for name, relation, extra in (("part-0", table, ""), ("rejects", "rejects", f" and source = '{table}'"),
-                                          ("load_files", "load_files", f" and source = '{table}'")):
-                con.execute(f"copy (select * exclude (snapshot_date) from raw.{relation} "
-                            f"where snapshot_date = date '{snapshot}'{extra}) to '{part / name}.parquet'")
+            for name, relation, extra in (
+                ("part-0", table, ""),
+                ("rejects", "rejects", f" and source = '{table}'"),
+                ("load_files", "load_files", f" and source = '{table}'"),
+            ):
+                con.execute(
+                    f"copy (select * exclude (snapshot_date) from raw.{relation} "
+                    f"where snapshot_date = date '{snapshot}'{extra}) to '{part / name}.parquet'"
+                )
 
 
 def make_tiny_warehouse(path: Path) -> Path:
@@ -178,14 +291,26 @@ def make_tiny_warehouse(path: Path) -> Path:
     return path.with_name(path.name + ".build")
 
 
-def run_dbt(args: list[str], warehouse: Path, work: Path, snapshot: str | dt.date | None = None,
-            check: bool = True) -> subprocess.CompletedProcess:
+def run_dbt(
+    args: list[str], warehouse: Path, work: Path, snapshot: str | dt.date | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
     """`dbt <args>` on the project, writing its target and logs under `work`."""
-    cmd = [DBT, *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-           "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    cmd = [
+        DBT,
+        *args,
+        "--project-dir",
+        str(DBT_DIR),
+        "--profiles-dir",
+        str(DBT_DIR),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
     assert warehouse.name.endswith(".build"), "dbt builds <ZWFW_WAREHOUSE>.build: pass make_tiny_warehouse's result"
-    settings = config.Settings.from_environ({config.LAKE_ENV: str(warehouse.parent / "lake")},
-                                            warehouse=Path(str(warehouse)[: -len(".build")]))
+    settings = config.Settings.from_environ(
+        {config.LAKE_ENV: str(warehouse.parent / "lake")}, warehouse=Path(str(warehouse)[: -len(".build")])
+    )
     env = settings.subprocess_environment()
     env.pop(SNAPSHOT_ENV, None)
     if snapshot is not None:  # as the weekly build passes it: the next build in `work` takes up dbt's saved parse

@@ -69,9 +69,13 @@ def _q(warehouse, sql: str, params=None) -> list[tuple]:
 
 
 def _metrics(warehouse, snapshot: dt.date) -> dict:
-    rows = _q(warehouse, """select metric_code, scope, unit_code, unit_name, numerator, denominator, value,
+    rows = _q(
+        warehouse,
+        """select metric_code, scope, unit_code, unit_name, numerator, denominator, value,
                                    value_text, table_no
-                            from marts.fct_metrics where snapshot_date = ? and table_no in (8, 9)""", [snapshot])
+                            from marts.fct_metrics where snapshot_date = ? and table_no in (8, 9)""",
+        [snapshot],
+    )
     return {(r[0], r[1], r[2]): r[3:8] for r in rows}, {r[0]: r[8] for r in rows}
 
 
@@ -118,11 +122,15 @@ def test_tables_8_and_9_as_computed_by_hand(built):
 @pytest.mark.e2e
 @pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_marts_print_units_by_ua_items_then_region_code_total_last(built):
-    rows = _q(built["warehouse"], """
+    rows = _q(
+        built["warehouse"],
+        """
         select scope, print_order, unit_name, items, ua_items, ua_coverage_text
-        from marts.fct_t08_unified_acceptance where snapshot_date = ? order by scope, print_order""", [SNAP_1])
+        from marts.fct_t08_unified_acceptance where snapshot_date = ? order by scope, print_order""",
+        [SNAP_1],
+    )
     assert rows == [
-        ("city_level", 1, "郑州市", 4, 3, "75.00%"),      # ties with 济源示范区 on 3: region code first
+        ("city_level", 1, "郑州市", 4, 3, "75.00%"),  # ties with 济源示范区 on 3: region code first
         ("city_level", 2, "济源示范区", 3, 3, "100.00%"),
         ("city_level", 3, "开封市", 1, 0, "0.00%"),
         ("city_level", 4, "合计", 8, 6, "75.00%"),
@@ -130,38 +138,57 @@ def test_marts_print_units_by_ua_items_then_region_code_total_last(built):
         ("direct_county", 2, "兰考县", 0, 0, "-"),
         ("direct_county", 3, "合计", 3, 3, "100.00%"),
     ]
-    t09 = _q(built["warehouse"], """
+    t09 = _q(
+        built["warehouse"],
+        """
         select print_order, unit_code, unit_name from marts.fct_t09_unified_acceptance
-        where snapshot_date = ? order by print_order""", [SNAP_1])
+        where snapshot_date = ? order by print_order""",
+        [SNAP_1],
+    )
     assert t09 == [(1, "410200", "开封市"), (2, "410100", "郑州市"), (3, "TOTAL", "合计")]
 
 
 @pytest.mark.e2e
 @pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_history_accumulates_and_rerunning_a_snapshot_replaces_it(built):
-    per_snapshot = _q(built["warehouse"],
-                      "select snapshot_date, count(*) from marts.fct_metrics where table_no in (8, 9) group by 1 order by 1")
+    per_snapshot = _q(
+        built["warehouse"],
+        "select snapshot_date, count(*) from marts.fct_metrics where table_no in (8, 9) group by 1 order by 1",
+    )
     assert per_snapshot == [(SNAP_1, 30), (SNAP_2, 30)]
     # the re-run of 2020-12-25 (after 2021-01-01 was delivered) gives exactly the first result
     assert _metrics(built["warehouse"], SNAP_1) == built["first"]
     second, _ = _metrics(built["warehouse"], SNAP_2)
     assert second[("t08_ua_coverage", "city_level", "410200")][1:] == (1.0, 1.0, 1.0, "100.00%")
     assert second[("t08_ua_coverage", "city_level", "TOTAL")][1:] == (7.0, 8.0, 0.875, "87.50%")
-    marts = _q(built["warehouse"], """select snapshot_date, count(*) from marts.fct_t08_unified_acceptance
-                                      group by 1 order by 1""")
+    marts = _q(
+        built["warehouse"],
+        """select snapshot_date, count(*) from marts.fct_t08_unified_acceptance
+                                      group by 1 order by 1""",
+    )
     assert marts == [(SNAP_1, 7), (SNAP_2, 7)]
 
 
 @pytest.mark.e2e
 @pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_fct_metrics_has_exactly_the_contract_columns(built):
-    columns = _q(built["warehouse"], """select column_name, data_type from information_schema.columns
+    columns = _q(
+        built["warehouse"],
+        """select column_name, data_type from information_schema.columns
                                         where table_schema = 'marts' and table_name = 'fct_metrics'
-                                        order by ordinal_position""")
+                                        order by ordinal_position""",
+    )
     assert columns == [
-        ("snapshot_date", "DATE"), ("table_no", "INTEGER"), ("metric_code", "VARCHAR"),
-        ("scope", "VARCHAR"), ("unit_code", "VARCHAR"), ("unit_name", "VARCHAR"),
-        ("numerator", "DOUBLE"), ("denominator", "DOUBLE"), ("value", "DOUBLE"), ("value_text", "VARCHAR"),
+        ("snapshot_date", "DATE"),
+        ("table_no", "INTEGER"),
+        ("metric_code", "VARCHAR"),
+        ("scope", "VARCHAR"),
+        ("unit_code", "VARCHAR"),
+        ("unit_name", "VARCHAR"),
+        ("numerator", "DOUBLE"),
+        ("denominator", "DOUBLE"),
+        ("value", "DOUBLE"),
+        ("value_text", "VARCHAR"),
     ]
 
 
@@ -199,10 +226,14 @@ def test_parse_builds_the_manifest_without_a_warehouse_or_snapshot(tmp_path, dbt
 @pytest.mark.e2e
 @pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
 def test_worklist_lists_the_items_behind_tables_8_and_9_and_its_size_rule_ran(built):
-    rows = _q(built["warehouse"], """
+    rows = _q(
+        built["warehouse"],
+        """
         select metric_code, scope, unit_code, record_kind, dept_id, reason, first_seen
         from marts.fct_worklist where snapshot_date = ? and table_no in (8, 9)
-        order by all""", [SNAP_1])
+        order by all""",
+        [SNAP_1],
+    )
     # the items not connected to unified acceptance (docstring): a NULL flag is not connected
     assert rows == [
         ("t08_ua_coverage", "city_level", "410100", "item", "D01", "未接入统一受理", SNAP_1),
@@ -211,8 +242,12 @@ def test_worklist_lists_the_items_behind_tables_8_and_9_and_its_size_rule_ran(bu
         ("t09_ua_coverage", "city_counties", "410200", "item", "D06", "未接入统一受理", SNAP_1),
     ]
     # 2021-01-01: 开封市's item joined unified acceptance and left the list
-    second = _q(built["warehouse"], """select unit_code from marts.fct_worklist
-                                       where snapshot_date = ? and metric_code = 't08_ua_coverage'""", [SNAP_2])
+    second = _q(
+        built["warehouse"],
+        """select unit_code from marts.fct_worklist
+                                       where snapshot_date = ? and metric_code = 't08_ua_coverage'""",
+        [SNAP_2],
+    )
     assert second == [("410100",)]
     results = json.loads((built["work"] / "target" / "run_results.json").read_text())["results"]
     size_rule = [r for r in results if "worklist_size_rule" in r["unique_id"]]

@@ -22,9 +22,12 @@ def test_every_registry_source_is_declared_with_its_columns_in_order_and_typed()
     tables = _tables()
     for source in SOURCES:
         declared = [(c["name"], c["data_type"]) for c in tables[source.name]["columns"]]
-        expected = [("snapshot_date", "date"),
-                    *((c.name, SQL_TYPES[c.type]) for c in source.columns),
-                    ("_file", "varchar"), ("_line", "bigint")]
+        expected = [
+            ("snapshot_date", "date"),
+            *((c.name, SQL_TYPES[c.type]) for c in source.columns),
+            ("_file", "varchar"),
+            ("_line", "bigint"),
+        ]
         assert declared == expected, source.name
 
 

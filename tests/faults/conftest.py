@@ -31,8 +31,23 @@ def small_world(tmp_path_factory):
     root = tmp_path_factory.mktemp("faults-world")
     raw = root / "raw"
     for i, snapshot in enumerate(SNAPSHOTS):
-        subprocess.run([str(BIN / "zwfw"), "generate", "--world", "sample", "--out", str(raw), "--scale", "0.05",
-                        "--snapshot", snapshot, *(["--delta-days", "7"] if i else [])], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(BIN / "zwfw"),
+                "generate",
+                "--world",
+                "sample",
+                "--out",
+                str(raw),
+                "--scale",
+                "0.05",
+                "--snapshot",
+                snapshot,
+                *(["--delta-days", "7"] if i else []),
+            ],
+            check=True,
+            capture_output=True,
+        )
     base = root / "base" / "zwfw.duckdb"
     subprocess.run(zwfw_run(base, raw, SNAPSHOTS[0]), env=run_env(base, raw), check=True, capture_output=True)
     return {"raw": raw, "base": base, "snapshots": SNAPSHOTS}
@@ -98,8 +113,12 @@ def pytest_terminal_summary(terminalreporter):
     w.section("faults tried")
     w.write_line(f"{'fault or input':<44} {'expected':<44} {'observed':<70} survived")
     for f in _TRIED:
-        w.write_line(f"{_cut(f.name, 44):<44} {_cut(f.expected, 44):<44} {_cut(f.observed, 70):<70} "
-                     f"{'yes' if f.survived else 'NO'}")
+        w.write_line(
+            f"{_cut(f.name, 44):<44} {_cut(f.expected, 44):<44} {_cut(f.observed, 70):<70} "
+            f"{'yes' if f.survived else 'NO'}"
+        )
     survived = sum(f.survived for f in _TRIED)
-    w.write_line(f"faults: {len(_TRIED)} tried, {survived} survived, {sum(f.lost_rows for f in _TRIED)} lost rows, "
-                 f"{sum(f.leaks for f in _TRIED)} leaks")
+    w.write_line(
+        f"faults: {len(_TRIED)} tried, {survived} survived, {sum(f.lost_rows for f in _TRIED)} lost rows, "
+        f"{sum(f.leaks for f in _TRIED)} leaks"
+    )

@@ -1,9 +1,9 @@
 """`zwfw` with a pause at one stage, for the kill tests: python paused_run.py STAGE MARKER ARGS...
 
 At STAGE the run touches MARKER and sleeps, so that the test can SIGKILL it exactly there.
-Stages: `dbt` (no pause), `ingest` (the cases partition half written: its rows and rejects, not yet its load counts), `checks` (the GX
-reconciliation running), `publish` (`<file>.next` assembled, not yet renamed). Mid-dbt needs no
-pause: the test watches the scratch database grow.
+Stages: `dbt` (no pause), `ingest` (the cases partition half written: its rows and rejects,
+not yet its load counts), `checks` (the GX reconciliation running), `publish` (`<file>.next`
+assembled, not yet renamed). Mid-dbt needs no pause: the test watches the scratch database grow.
 """
 
 from __future__ import annotations
@@ -33,8 +33,13 @@ def main() -> None:
         from dagster_project.ingest import load
 
         # the last file of the cases partition about to be written: its rows and rejects are there
-        load._copy = _pause_then(load._copy, marker, when=lambda con, select, path: (
-            Path(path).name == "load_files.parquet" and Path(path).parent.parent.name == "cases"))
+        load._copy = _pause_then(
+            load._copy,
+            marker,
+            when=lambda con, select, path: (
+                Path(path).name == "load_files.parquet" and Path(path).parent.parent.name == "cases"
+            ),
+        )
     elif stage == "checks":
         from dagster_project.quality import checks
 

@@ -15,8 +15,14 @@ from pathlib import Path
 
 import duckdb
 
-TABLES = ("marts.fct_metrics", "marts.fct_t08_unified_acceptance", "marts.fct_worklist", "raw.load_files",
-          "raw.cases", "raw.rejects")
+TABLES = (
+    "marts.fct_metrics",
+    "marts.fct_t08_unified_acceptance",
+    "marts.fct_worklist",
+    "raw.load_files",
+    "raw.cases",
+    "raw.rejects",
+)
 
 
 def main() -> None:
@@ -30,8 +36,15 @@ def main() -> None:
         try:
             con = duckdb.connect(published, read_only=True)
             try:
-                sets = {t: tuple(d for (d,) in con.execute(
-                    f"select distinct snapshot_date::varchar from {t} order by 1").fetchall()) for t in TABLES}
+                sets = {
+                    t: tuple(
+                        d
+                        for (d,) in con.execute(
+                            f"select distinct snapshot_date::varchar from {t} order by 1"
+                        ).fetchall()
+                    )
+                    for t in TABLES
+                }
             finally:
                 con.close()
         except Exception as exc:  # recorded, not raised: the test reports every one
@@ -45,8 +58,18 @@ def main() -> None:
         outside = any(not set(s) <= set(published_set) for s in sets.values())
         if outside or sets["marts.fct_t08_unified_acceptance"] != published_set:
             mixes.append(sets)
-    out.write_text(json.dumps({"queries": queries, "errors": errors[:20], "n_errors": len(errors),
-                               "mixes": mixes[:5], "n_mixes": len(mixes), "seen": sorted(seen)}))
+    out.write_text(
+        json.dumps(
+            {
+                "queries": queries,
+                "errors": errors[:20],
+                "n_errors": len(errors),
+                "mixes": mixes[:5],
+                "n_mixes": len(mixes),
+                "seen": sorted(seen),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -23,13 +23,18 @@ def test_four_readers_while_three_builds_publish(fault, small_world, tmp_path):
     published = copy_published(small_world["base"], tmp_path / "wh")
     stop = tmp_path / "stop"
     outs = [tmp_path / f"reader-{i}.json" for i in range(4)]
-    readers = [subprocess.Popen([sys.executable, str(READER_LOOP), str(published), str(stop), str(out)])
-               for out in outs]
+    readers = [
+        subprocess.Popen([sys.executable, str(READER_LOOP), str(published), str(stop), str(out)]) for out in outs
+    ]
     try:
         time.sleep(1)
         for snapshot in small_world["snapshots"][1:]:
-            run = subprocess.run(zwfw_run(published, small_world["raw"], snapshot),
-                                 env=run_env(published, small_world["raw"]), capture_output=True, text=True)
+            run = subprocess.run(
+                zwfw_run(published, small_world["raw"], snapshot),
+                env=run_env(published, small_world["raw"]),
+                capture_output=True,
+                text=True,
+            )
             assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
         time.sleep(1)
     finally:
@@ -54,11 +59,14 @@ def _launch(how: str, published: Path, raw: Path, snapshot: str) -> list[str]:
     return zwfw_run(published, raw, snapshot) if how == "zwfw run" else dagster_job(snapshot)
 
 
-@pytest.mark.parametrize("first, second", [("zwfw run", "zwfw run"), ("zwfw run", "a Dagster job"),
-                                           ("a Dagster job", "zwfw run")])
+@pytest.mark.parametrize(
+    "first, second", [("zwfw run", "zwfw run"), ("zwfw run", "a Dagster job"), ("a Dagster job", "zwfw run")]
+)
 def test_two_builds_started_at_once(fault, small_world, tmp_path, first, second):
-    fault.tried("two builds started at once" + ("" if first == second == "zwfw run" else f": {first}, then {second}"),
-                "one runs; the other exits at once naming it")
+    fault.tried(
+        "two builds started at once" + ("" if first == second == "zwfw run" else f": {first}, then {second}"),
+        "one runs; the other exits at once naming it",
+    )
     published = copy_published(small_world["base"], tmp_path / "wh")
     before = digest(published)
     snapshot = small_world["snapshots"][1]
@@ -66,24 +74,28 @@ def test_two_builds_started_at_once(fault, small_world, tmp_path, first, second)
     env = run_env(published, small_world["raw"], DAGSTER_HOME=str(home))
     log = tmp_path / "first.log"  # a file, not a pipe nobody reads while the second runs
     with open(log, "w") as sink:
-        running = subprocess.Popen(_launch(first, published, small_world["raw"], snapshot), env=env,
-                                   stdout=sink, stderr=subprocess.STDOUT)
+        running = subprocess.Popen(
+            _launch(first, published, small_world["raw"], snapshot), env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
     lock = published.with_name(published.name + ".lock")
     deadline = time.monotonic() + 300
     while not (lock.exists() and lock.stat().st_size > 0):  # the first build holds the lock
         assert running.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     started = time.monotonic()
-    refused = subprocess.run(_launch(second, published, small_world["raw"], snapshot), env=env,
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        _launch(second, published, small_world["raw"], snapshot), env=env, capture_output=True, text=True
+    )
     refused_in = time.monotonic() - started
     said = refused.stdout + refused.stderr
     locked = next((line for line in said.splitlines() if "another build of" in line), "")
     untouched = digest(published) == before  # the first has not published yet; the second did nothing
     running.wait(timeout=1800)
     out = log.read_text()
-    fault.observed = (f"the second exited {refused.returncode} in {refused_in:.1f} s: "
-                      f"{locked.strip()[:120]}; the first exited {running.returncode}")
+    fault.observed = (
+        f"the second exited {refused.returncode} in {refused_in:.1f} s: "
+        f"{locked.strip()[:120]}; the first exited {running.returncode}"
+    )
     assert refused.returncode != 0, said[-3000:]
     if second == "zwfw run":
         assert refused.returncode == 2 and refused_in < 30, said[-3000:]
@@ -93,5 +105,6 @@ def test_two_builds_started_at_once(fault, small_world, tmp_path, first, second)
     assert f"launched by {'zwfw run' if first == 'zwfw run' else 'dagster'}" in locked, locked
     assert untouched
     assert running.returncode == 0, out[-3000:]
-    assert digest(published) != before and query(published, "select max(snapshot_date)::varchar from "
-                                                             "marts.fct_metrics") == [(snapshot,)]
+    assert digest(published) != before and query(
+        published, "select max(snapshot_date)::varchar from marts.fct_metrics"
+    ) == [(snapshot,)]

@@ -40,8 +40,9 @@ def loaded(fault, d, source: str, rows_in_files: int):
     fault.lost_rows = rows_in_files - result.rows_loaded - result.rows_rejected
     rejects = d.rejects(source)
     reasons = sorted({r[3] for r in rejects})
-    fault.observed = (f"read {result.rows_read}, loaded {result.rows_loaded}, rejected {result.rows_rejected}"
-                      + (f": {'; '.join(reasons)}" if reasons else ""))
+    fault.observed = f"read {result.rows_read}, loaded {result.rows_loaded}, rejected {result.rows_rejected}" + (
+        f": {'; '.join(reasons)}" if reasons else ""
+    )
     assert result.rows_read == rows_in_files
     assert fault.lost_rows == 0
     assert len(rejects) == result.rows_rejected
@@ -56,7 +57,9 @@ def test_zero_byte_file(fault, with_departments):
     d.csv("cases/b.csv", CASES_HEADER, [case_row("C1")])
     loaded(fault, d, "cases", 1)
     assert d.query("SELECT file, rows_read FROM raw.load_files WHERE source = 'cases' ORDER BY file") == [
-        ("2020-12-25/cases/a.csv", 0), ("2020-12-25/cases/b.csv", 1)]
+        ("2020-12-25/cases/a.csv", 0),
+        ("2020-12-25/cases/b.csv", 1),
+    ]
 
 
 def test_header_only_file(fault, with_departments):
@@ -198,11 +201,15 @@ def test_a_folder_of_10000_tiny_files(fault, with_departments):
     d = with_departments
     folder = d.path("cases/x").parent
     for i in range(10_000):
-        (folder / f"p{i:05d}.csv").write_text(csv_text(CASES_HEADER, [case_row(f"C{i}", channel="fax" if i % 1000 == 7 else "online")]))
+        (folder / f"p{i:05d}.csv").write_text(
+            csv_text(CASES_HEADER, [case_row(f"C{i}", channel="fax" if i % 1000 == 7 else "online")])
+        )
     started = time.monotonic()
     _, rejects = loaded(fault, d, "cases", 10_000)
     fault.observed += f" in {time.monotonic() - started:.0f} s"
-    assert [(f, line) for f, line, *_ in rejects] == [(f"2020-12-25/cases/p{i:05d}.csv", 2) for i in range(7, 10_000, 1000)]
+    assert [(f, line) for f, line, *_ in rejects] == [
+        (f"2020-12-25/cases/p{i:05d}.csv", 2) for i in range(7, 10_000, 1000)
+    ]
 
 
 def test_a_delivery_dated_after_its_snapshot(fault, with_departments):
@@ -210,7 +217,9 @@ def test_a_delivery_dated_after_its_snapshot(fault, with_departments):
     d = with_departments
     d.csv("cases.csv", CASES_HEADER, [case_row("C1"), case_row("C2", updated_at="2021-01-04 09:00:00")])
     _, rejects = loaded(fault, d, "cases", 2)
-    assert [r[1:] for r in rejects] == [(3, "updated_at", "updated_at 2021-01-04 09:00:00 is after the snapshot (2020-12-25)")]
+    assert [r[1:] for r in rejects] == [
+        (3, "updated_at", "updated_at 2021-01-04 09:00:00 is after the snapshot (2020-12-25)")
+    ]
 
 
 def test_updated_at_in_the_future(fault, with_departments):

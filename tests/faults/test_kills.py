@@ -29,8 +29,9 @@ MART_FILES = {"part-0.parquet"}  # a published mart's, written before the file i
 def world(small_world, tmp_path_factory):
     """What a clean weekly run publishes after the small world's backfill."""
     clean = copy_published(small_world["base"], tmp_path_factory.mktemp("clean"))
-    subprocess.run(_zwfw(clean, small_world["raw"], WEEK), env=run_env(clean, small_world["raw"]), check=True,
-                   capture_output=True)
+    subprocess.run(
+        _zwfw(clean, small_world["raw"], WEEK), env=run_env(clean, small_world["raw"]), check=True, capture_output=True
+    )
     return {**small_world, "clean_metrics": query(clean, METRICS)}
 
 
@@ -50,12 +51,15 @@ def _wait(proc, ready, what: str, timeout: float = 900) -> None:
         time.sleep(0.1)
 
 
-@pytest.mark.parametrize("stage, where", [
-    ("ingest", "mid-ingest: the cases file read, its lake partition half written"),
-    ("dbt", "mid-dbt: a model half written into the scratch database"),
-    ("checks", "during the blocking checks"),
-    ("publish", "during publication: <file>.next assembled, not yet renamed"),
-])
+@pytest.mark.parametrize(
+    "stage, where",
+    [
+        ("ingest", "mid-ingest: the cases file read, its lake partition half written"),
+        ("dbt", "mid-dbt: a model half written into the scratch database"),
+        ("checks", "during the blocking checks"),
+        ("publish", "during publication: <file>.next assembled, not yet renamed"),
+    ],
+)
 def test_a_run_killed_at_each_stage(fault, world, tmp_path, stage, where):
     fault.tried(f"SIGKILL {where}", "published and lake unchanged; rerun equals a clean run")
     published = copy_published(world["base"], tmp_path / "wh")
@@ -66,13 +70,18 @@ def test_a_run_killed_at_each_stage(fault, world, tmp_path, stage, where):
     build = published.with_name(published.name + ".build")
     wal, written = published.with_name(published.name + ".wal"), lambda: published.stat()[6:9:2]  # size, mtime
     written_before = written()
-    proc = subprocess.Popen(_zwfw(published, world["raw"], WEEK, prefix=prefix),
-                            env=run_env(published, world["raw"]), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        _zwfw(published, world["raw"], WEEK, prefix=prefix),
+        env=run_env(published, world["raw"]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         if stage == "dbt":  # wherever dbt writes: the scratch, or (a broken build) the published file
-            _wait(proc, lambda: _grown(build, 1_000_000) or _grown(wal, 0) or written() != written_before,
-                  "dbt writing")
+            _wait(
+                proc, lambda: _grown(build, 1_000_000) or _grown(wal, 0) or written() != written_before, "dbt writing"
+            )
             time.sleep(1)
         else:
             _wait(proc, marker.exists, f"the pause at {stage}")
@@ -91,14 +100,17 @@ def test_a_run_killed_at_each_stage(fault, world, tmp_path, stage, where):
         assert {p.name for p in (lake / part).iterdir()} == expected, part
     assert set(lake_before) <= set(after), "a partition readers saw has gone"
 
-    rerun = subprocess.run(_zwfw(published, world["raw"], WEEK), env=run_env(published, world["raw"]),
-                           capture_output=True, text=True)
+    rerun = subprocess.run(
+        _zwfw(published, world["raw"], WEEK), env=run_env(published, world["raw"]), capture_output=True, text=True
+    )
     assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]
     left = [str(p.relative_to(lake)) for p in lake.rglob("*") if _hidden(str(p.relative_to(lake)))]
     assert not left, f"the killed run's half-written partition is left: {left}"  # files and folders alike
     metrics = query(published, METRICS)
     rows = len(metrics)
     fault.lost_rows = abs(len(world["clean_metrics"]) - rows)
-    fault.observed = (f"published unchanged, {len(partitions)} complete partition(s) written; "
-                      f"rerun ok, fct_metrics {rows} rows = clean run's: {metrics == world['clean_metrics']}")
+    fault.observed = (
+        f"published unchanged, {len(partitions)} complete partition(s) written; "
+        f"rerun ok, fct_metrics {rows} rows = clean run's: {metrics == world['clean_metrics']}"
+    )
     assert metrics == world["clean_metrics"]

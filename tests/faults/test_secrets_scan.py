@@ -31,8 +31,12 @@ def _personal_values(raw: Path) -> set[str]:
         files = list((raw / SNAPSHOTS[0]).glob(f"{source.name}.csv"))
         if not source.pii_columns or not files:
             continue
-        table = pacsv.read_csv(files[0], convert_options=pacsv.ConvertOptions(
-            include_columns=list(source.pii_columns), column_types={c: "string" for c in source.pii_columns}))
+        table = pacsv.read_csv(
+            files[0],
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(source.pii_columns), column_types={c: "string" for c in source.pii_columns}
+            ),
+        )
         for column in table.columns:
             values |= {v.strip() for v in column.to_pylist()[: SAMPLE * 3] if v and len(v.strip()) >= 3}
     return values
@@ -52,7 +56,10 @@ def _decoded(path: Path) -> bytes:
 
 
 def test_no_key_and_no_personal_data_in_any_file_written(fault, small_world, tmp_path):
-    fault.tried("the key and personal data in files written (CLI and Dagster runs)", "0 hits in any byte; no world-readable file")
+    fault.tried(
+        "the key and personal data in files written (CLI and Dagster runs)",
+        "0 hits in any byte; no world-readable file",
+    )
     root = tmp_path / "run"
     published, temp, home = root / "wh" / "zwfw.duckdb", root / "tmp", root / "dagster"
     temp.mkdir(parents=True)
@@ -61,8 +68,7 @@ def test_no_key_and_no_personal_data_in_any_file_written(fault, small_world, tmp
     env.pop("ZWFW_DEVELOPMENT_KEY", None)
     dbt_outputs = [config.DBT_PROJECT_DIR / "target" / "run_results.json", config.DBT_PROJECT_DIR / "logs" / "dbt.log"]
     started = {p: p.stat().st_mtime_ns if p.exists() else None for p in dbt_outputs}
-    run = subprocess.run(zwfw_run(published, small_world["raw"], SNAPSHOTS[0]), env=env, capture_output=True,
-                         text=True)
+    run = subprocess.run(zwfw_run(published, small_world["raw"], SNAPSHOTS[0]), env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "development key" not in run.stdout + run.stderr
     # The next week as the Dagster UI or the schedule runs it: the same instance, its own event log
@@ -85,13 +91,16 @@ def test_no_key_and_no_personal_data_in_any_file_written(fault, small_world, tmp
             blobs.append(_decoded(path))
         for secret in secrets:
             if any(secret.encode() in blob for blob in blobs):
-                hits.setdefault(secret if secret == SECRET_KEY else f"a personal value ({len(secret)} chars)",
-                                str(path))
-    exposed = sorted(str(p) for p in written
-                     if p.is_relative_to(root) and os.stat(p).st_mode & (stat.S_IROTH | stat.S_IWOTH))
+                hits.setdefault(
+                    secret if secret == SECRET_KEY else f"a personal value ({len(secret)} chars)", str(path)
+                )
+    exposed = sorted(
+        str(p) for p in written if p.is_relative_to(root) and os.stat(p).st_mode & (stat.S_IROTH | stat.S_IWOTH)
+    )
     fault.leaks = len(hits) + len(exposed)
-    fault.observed = (f"{len(written)} files scanned for {len(secrets)} secrets: {len(hits)} hits, "
-                      f"{len(exposed)} world-readable")
+    fault.observed = (
+        f"{len(written)} files scanned for {len(secrets)} secrets: {len(hits)} hits, {len(exposed)} world-readable"
+    )
     assert not hits, hits
     assert not exposed, exposed[:10]
     assert run.stdout.count("\n") > 3  # the run did print its summary, which was scanned as its log

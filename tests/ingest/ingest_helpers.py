@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import duckdb
+
 from dagster_project import lake as lake_layout
 from dagster_project.ingest.load import LoadResult, ingest_source
 from zwfw_contract.sources import SOURCES
@@ -21,17 +23,33 @@ DEPARTMENTS = [
     ["D3", "郑州市市场监督管理局", "410100", "", "0"],
 ]
 CASES_HEADER = [
-    "case_id", "item_code", "dept_id", "channel", "accepted_at", "completed_at", "qc_passed",
-    "applicant_id", "applicant_name", "applicant_phone", "updated_at",
+    "case_id",
+    "item_code",
+    "dept_id",
+    "channel",
+    "accepted_at",
+    "completed_at",
+    "qc_passed",
+    "applicant_id",
+    "applicant_name",
+    "applicant_phone",
+    "updated_at",
 ]
 
 
 def case_row(case_id: str = "C1", **overrides: str) -> list[str]:
     """A valid cases row; keyword arguments replace single fields."""
     row = dict(
-        case_id=case_id, item_code="I1", dept_id="D1", channel="online",
-        accepted_at="2020-12-01 09:00:00", completed_at="", qc_passed="1",
-        applicant_id="410101199001010011", applicant_name="王小明", applicant_phone="13800001234",
+        case_id=case_id,
+        item_code="I1",
+        dept_id="D1",
+        channel="online",
+        accepted_at="2020-12-01 09:00:00",
+        completed_at="",
+        qc_passed="1",
+        applicant_id="410101199001010011",
+        applicant_name="王小明",
+        applicant_phone="13800001234",
         updated_at="2020-12-01 09:00:00",
     )
     row.update(overrides)
@@ -60,8 +78,9 @@ class Delivery:
         p.parent.mkdir(parents=True, exist_ok=True)
         return p
 
-    def csv(self, name: str, header, rows, *, date: dt.date = SNAPSHOT, encoding: str = "utf-8",
-            bom: bool = False) -> Path:
+    def csv(
+        self, name: str, header, rows, *, date: dt.date = SNAPSHOT, encoding: str = "utf-8", bom: bool = False
+    ) -> Path:
         p = self.path(name, date)
         data = csv_text(header, rows).encode(encoding)
         p.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
@@ -89,8 +108,10 @@ class Delivery:
             globs |= {t: lake_layout.meta_glob(self.lake, f"{t}.parquet") for t in ("rejects", "load_files")}
             for table, files in globs.items():
                 if any(Path("/").glob(files.lstrip("/"))):
-                    con.execute(f"create view raw.{table} as select snapshot_date, * exclude (snapshot_date) "
-                                f"from read_parquet('{files}', hive_partitioning = true, union_by_name = true)")
+                    con.execute(
+                        f"create view raw.{table} as select snapshot_date, * exclude (snapshot_date) "
+                        f"from read_parquet('{files}', hive_partitioning = true, union_by_name = true)"
+                    )
             return con.execute(sql, params).fetchall()
         finally:
             con.close()

@@ -36,9 +36,7 @@ def test_undecodable_byte_reports_line_and_byte_column(tmp_path):
     data = b"a,b\n1,2\nabcd\xff,3\n"  # 0xFF is neither UTF-8 nor GB18030
     with pytest.raises(IngestError) as exc:
         detect_encoding(write(tmp_path, data), "raw/2020-12-25/x.csv")
-    assert str(exc.value) == (
-        "raw/2020-12-25/x.csv: line 3, column 5: bytes cannot be decoded as UTF-8 or GB18030"
-    )
+    assert str(exc.value) == ("raw/2020-12-25/x.csv: line 3, column 5: bytes cannot be decoded as UTF-8 or GB18030")
     assert (exc.value.line, exc.value.column) == (3, 5)
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 import tempfile
-import sys
 
 import duckdb
 import pytest
@@ -15,7 +13,7 @@ from ingest_helpers import CASES_HEADER, KEY, SNAPSHOT, assert_counts_add_up, ca
 from dagster_project.ingest.errors import IngestError
 from dagster_project.ingest.load import FileCount, LoadResult
 from dagster_project.ingest.pii import pseudonymise
-from zwfw_contract.sources import SOURCES, get_source
+from zwfw_contract.sources import get_source
 
 # Long, unique values so a byte scan cannot match by accident.
 NAME = "欧阳明远测试姓名"
@@ -38,13 +36,28 @@ def _lake_bytes(d) -> bytes:
 
 def test_personal_data_never_reaches_the_lake(with_departments):
     d = with_departments
-    d.csv("cases.csv", CASES_HEADER, [
-        case_row("C1", item_code=MARKER, applicant_id=ID_NUMBER, applicant_name=NAME,
-                 applicant_phone="１３９１２３４５６７８"),  # full-width digits normalise before hashing
-        case_row("C2", item_code=MARKER, applicant_id=ID_NUMBER, applicant_name=f" {NAME} ",
-                 applicant_phone=PHONE, channel="fax"),  # rejected: its raw values go to rejects
-        case_row("C3", applicant_id="", applicant_name="", applicant_phone=""),
-    ])
+    d.csv(
+        "cases.csv",
+        CASES_HEADER,
+        [
+            case_row(
+                "C1",
+                item_code=MARKER,
+                applicant_id=ID_NUMBER,
+                applicant_name=NAME,
+                applicant_phone="１３９１２３４５６７８",
+            ),  # full-width digits normalise before hashing
+            case_row(
+                "C2",
+                item_code=MARKER,
+                applicant_id=ID_NUMBER,
+                applicant_name=f" {NAME} ",
+                applicant_phone=PHONE,
+                channel="fax",
+            ),  # rejected: its raw values go to rejects
+            case_row("C3", applicant_id="", applicant_name="", applicant_phone=""),
+        ],
+    )
     d.ingest("cases")
     assert d.query("SELECT applicant_id, applicant_name, applicant_phone FROM raw.cases ORDER BY case_id") == [
         (pseudonymise(ID_NUMBER, KEY), pseudonymise(NAME, KEY), pseudonymise(PHONE, KEY)),
@@ -65,10 +78,15 @@ def test_counts_add_up_per_file_and_are_recorded(with_departments):
     d.bytes("cases/b.csv", (",".join(CASES_HEADER) + "\n" + "C3,x\n" + ",".join(case_row("C4")) + "\n").encode())
     result = d.ingest("cases")
     assert_counts_add_up(result)
-    assert result == LoadResult("cases", SNAPSHOT, False, [
-        FileCount("2020-12-25/cases/a.csv", "csv", "utf-8", 2, 1, 1),
-        FileCount("2020-12-25/cases/b.csv", "csv", "utf-8", 2, 1, 1),
-    ])
+    assert result == LoadResult(
+        "cases",
+        SNAPSHOT,
+        False,
+        [
+            FileCount("2020-12-25/cases/a.csv", "csv", "utf-8", 2, 1, 1),
+            FileCount("2020-12-25/cases/b.csv", "csv", "utf-8", 2, 1, 1),
+        ],
+    )
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 2, 2)
     assert d.query(
         "SELECT file, format, encoding, rows_read, rows_loaded, rows_rejected FROM raw.load_files "
@@ -106,9 +124,7 @@ def test_reload_replaces_only_that_snapshot_and_source(with_departments):
     d.ingest("cases")
     d.csv("cases.csv", CASES_HEADER, [case_row("C9")])  # a corrected re-delivery
     d.ingest("cases")
-    assert d.query("SELECT snapshot_date, case_id FROM raw.cases ORDER BY 1, 2") == [
-        (other, "OLD"), (SNAPSHOT, "C9")
-    ]
+    assert d.query("SELECT snapshot_date, case_id FROM raw.cases ORDER BY 1, 2") == [(other, "OLD"), (SNAPSHOT, "C9")]
     assert d.query("SELECT count(*) FROM raw.departments") == [(6,)]
 
 
@@ -167,8 +183,9 @@ def test_every_lake_file_has_the_documented_columns(with_departments):
 
     con = duckdb.connect()
     part = d.lake / "evaluations" / "snapshot_date=2020-12-25"
-    in_file = con.execute("SELECT name, type FROM parquet_schema(?) WHERE num_children IS NULL",
-                          [str(part / "part-0.parquet")]).fetchall()
+    in_file = con.execute(
+        "SELECT name, type FROM parquet_schema(?) WHERE num_children IS NULL", [str(part / "part-0.parquet")]
+    ).fetchall()
     con.close()
     assert [n for n, _ in in_file] == [n for n, _ in source_table_columns(get_source("evaluations"))[1:]]
     cols = d.query("SELECT column_name, column_type FROM (DESCRIBE raw.evaluations)")
@@ -176,8 +193,15 @@ def test_every_lake_file_has_the_documented_columns(with_departments):
     assert cols[-2:] == [("_file", "VARCHAR"), ("_line", "BIGINT")]
     assert ("rating", "BIGINT") in cols and ("evaluated_at", "TIMESTAMP") in cols
     assert d.query("SELECT column_name FROM (DESCRIBE raw.rejects)") == [
-        ("snapshot_date",), ("source",), ("file",), ("line",), ("column_name",), ("reason",),
-        ("raw_values",), ("loaded_at",)]
+        ("snapshot_date",),
+        ("source",),
+        ("file",),
+        ("line",),
+        ("column_name",),
+        ("reason",),
+        ("raw_values",),
+        ("loaded_at",),
+    ]
 
 
 def test_delivered_text_is_held_only_by_a_reader_that_cannot_spill(with_departments, tmp_path):
@@ -209,11 +233,20 @@ def test_personal_data_never_reaches_the_ingestion_spill(with_departments, monke
 
     d = with_departments
     n = 500_000
-    d.csv("cases.csv", CASES_HEADER, [
-        case_row(f"C{i:06d}", item_code=MARKER, applicant_id=f"{ID_NUMBER[:-6]}{i:06d}",
-                 applicant_name=f"{NAME}{i}", applicant_phone=f"139{i:08d}")
-        for i in range(n)
-    ])
+    d.csv(
+        "cases.csv",
+        CASES_HEADER,
+        [
+            case_row(
+                f"C{i:06d}",
+                item_code=MARKER,
+                applicant_id=f"{ID_NUMBER[:-6]}{i:06d}",
+                applicant_name=f"{NAME}{i}",
+                applicant_phone=f"139{i:08d}",
+            )
+            for i in range(n)
+        ],
+    )
     spill_root = tmp_path / "spill"
     spill_root.mkdir()
     seen = {"spilled": 0, "data": b""}

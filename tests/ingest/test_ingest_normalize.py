@@ -31,8 +31,20 @@ def test_full_width_digits_and_letters_fold_but_chinese_punctuation_stays():
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("1", True), ("0", False), ("TRUE", True), ("False", False), ("是", True), ("否", False),
-     ("y", True), ("N", False), (" Y ", True), ("１", True), ("maybe", None), ("2", None)],
+    [
+        ("1", True),
+        ("0", False),
+        ("TRUE", True),
+        ("False", False),
+        ("是", True),
+        ("否", False),
+        ("y", True),
+        ("N", False),
+        (" Y ", True),
+        ("１", True),
+        ("maybe", None),
+        ("2", None),
+    ],
 )
 def test_booleans(raw, expected):
     assert value(raw, "bool") is expected
@@ -40,8 +52,18 @@ def test_booleans(raw, expected):
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("12", 12), ("-3", -3), ("+4", 4), ("12.0", 12), ("１２", 12), (" 7 ", 7),
-     ("1.5", None), ("1e3", None), ("12a", None), ("99999999999999999999", None)],
+    [
+        ("12", 12),
+        ("-3", -3),
+        ("+4", 4),
+        ("12.0", 12),
+        ("１２", 12),
+        (" 7 ", 7),
+        ("1.5", None),
+        ("1e3", None),
+        ("12a", None),
+        ("99999999999999999999", None),
+    ],
 )
 def test_integers(raw, expected):
     assert value(raw, "int") == expected
@@ -49,16 +71,25 @@ def test_integers(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["2020-12-05", "2020/12/05", "2020/12/5", "2020-12-5", "2020年12月5日", "2020年12月05日",
-     "２０２０－１２－０５", "2020-12-05 00:00:00", "2020-12-05 00:00"],
+    [
+        "2020-12-05",
+        "2020/12/05",
+        "2020/12/5",
+        "2020-12-5",
+        "2020年12月5日",
+        "2020年12月05日",
+        "２０２０－１２－０５",
+        "2020-12-05 00:00:00",
+        "2020-12-05 00:00",
+    ],
 )
 def test_dates_accepted(raw):
     assert value(raw, "date") == dt.date(2020, 12, 5)
 
 
 @pytest.mark.parametrize(
-    "raw", ["20-12-05", "2020-13-01", "2020-02-30", "2020.12.05", "2020-12/05", "12/05/2020",
-            "2020-12-05 10:00", "44170"],
+    "raw",
+    ["20-12-05", "2020-13-01", "2020-02-30", "2020.12.05", "2020-12/05", "12/05/2020", "2020-12-05 10:00", "44170"],
 )
 def test_dates_rejected(raw):
     assert value(raw, "date") is None
@@ -66,18 +97,21 @@ def test_dates_rejected(raw):
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("2020-12-05 09:05:07", dt.datetime(2020, 12, 5, 9, 5, 7)),
-     ("2020/12/5 9:05", dt.datetime(2020, 12, 5, 9, 5)),
-     ("2020年12月5日 09:05:07", dt.datetime(2020, 12, 5, 9, 5, 7)),
-     ("2020-12-05", dt.datetime(2020, 12, 5)),
-     ("2020-12-05 09:05:07.250", dt.datetime(2020, 12, 5, 9, 5, 7, 250000))],
+    [
+        ("2020-12-05 09:05:07", dt.datetime(2020, 12, 5, 9, 5, 7)),
+        ("2020/12/5 9:05", dt.datetime(2020, 12, 5, 9, 5)),
+        ("2020年12月5日 09:05:07", dt.datetime(2020, 12, 5, 9, 5, 7)),
+        ("2020-12-05", dt.datetime(2020, 12, 5)),
+        ("2020-12-05 09:05:07.250", dt.datetime(2020, 12, 5, 9, 5, 7, 250000)),
+    ],
 )
 def test_timestamps_accepted(raw, expected):
     assert value(raw, "timestamp") == expected
 
 
 @pytest.mark.parametrize(
-    "raw", ["2020-12-05 25:00", "2020-12-05 9", "2020-12-05 09:05+08", "yesterday", "2020-12-05T"],
+    "raw",
+    ["2020-12-05 25:00", "2020-12-05 9", "2020-12-05 09:05+08", "yesterday", "2020-12-05T"],
 )
 def test_timestamps_rejected(raw):
     assert value(raw, "timestamp") is None

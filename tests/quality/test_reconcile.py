@@ -28,13 +28,22 @@ def small_warehouse(tmp_path_factory) -> Path:
     """`zwfw generate --scale 0.1` + `zwfw run`, once per module: the kept scratch database."""
     d = tmp_path_factory.mktemp("wh")
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "ZWFW_KEEP_BUILD": "1"}
-    subprocess.run([ZWFW, "generate", "--world", "sample", "--out", str(d / "raw"), "--snapshot", "2020-12-25",
-                    "--scale", "0.1"],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [ZWFW, "generate", "--world", "sample", "--out", str(d / "raw"), "--snapshot", "2020-12-25", "--scale", "0.1"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     wh = d / "wh.duckdb"
-    r = subprocess.run([ZWFW, "run", "--raw-dir", str(d / "raw"), "--snapshot", "2020-12-25", "--warehouse", str(wh)],
-                       env=env, capture_output=True, text=True)
-    assert r.returncode == 0 and wh.exists(), f"zwfw run did not publish a warehouse:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+    r = subprocess.run(
+        [ZWFW, "run", "--raw-dir", str(d / "raw"), "--snapshot", "2020-12-25", "--warehouse", str(wh)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0 and wh.exists(), (
+        f"zwfw run did not publish a warehouse:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+    )
     build = wh.with_name(wh.name + ".build")
     assert build.exists()
     return build
@@ -80,10 +89,15 @@ def test_clean_published_warehouse_passes_and_says_what_it_skipped(small_warehou
 
 def test_wrong_total_names_table_and_figures(small_warehouse, tmp_path):
     con = duckdb.connect(str(small_warehouse), read_only=True)
-    total = con.execute("select value from marts.fct_metrics where metric_code='t07_departments' and unit_code='TOTAL'").fetchone()[0]
+    total = con.execute(
+        "select value from marts.fct_metrics where metric_code='t07_departments' and unit_code='TOTAL'"
+    ).fetchone()[0]
     con.close()
-    wh = _corrupt(small_warehouse, tmp_path,
-                  "update marts.fct_metrics set value = value + 5 where metric_code='t07_departments' and unit_code='TOTAL'")
+    wh = _corrupt(
+        small_warehouse,
+        tmp_path,
+        "update marts.fct_metrics set value = value + 5 where metric_code='t07_departments' and unit_code='TOTAL'",
+    )
     ok, text, outcomes = check_warehouse(wh)
     assert not ok
     f = _failed(outcomes)
@@ -95,11 +109,17 @@ def test_wrong_total_names_table_and_figures(small_warehouse, tmp_path):
 
 def test_ratio_not_equal_parts_names_unit(small_warehouse, tmp_path):
     con = duckdb.connect(str(small_warehouse), read_only=True)
-    unit, name = con.execute("select unit_code, unit_name from marts.fct_metrics where metric_code='t08_ua_coverage' "
-                             "and unit_code <> 'TOTAL' and denominator > 0 order by unit_code limit 1").fetchone()
+    unit, name = con.execute(
+        "select unit_code, unit_name from marts.fct_metrics where metric_code='t08_ua_coverage' "
+        "and unit_code <> 'TOTAL' and denominator > 0 order by unit_code limit 1"
+    ).fetchone()
     con.close()
-    wh = _corrupt(small_warehouse, tmp_path,
-                  f"update marts.fct_metrics set value = value / 2 + 0.01 where metric_code='t08_ua_coverage' and unit_code='{unit}'")
+    wh = _corrupt(
+        small_warehouse,
+        tmp_path,
+        "update marts.fct_metrics set value = value / 2 + 0.01 "
+        f"where metric_code='t08_ua_coverage' and unit_code='{unit}'",
+    )
     ok, text, outcomes = check_warehouse(wh)
     assert not ok
     f = _failed(outcomes)
@@ -112,8 +132,11 @@ def test_rows_lost_between_read_and_load(small_warehouse, tmp_path):
     con = duckdb.connect(str(small_warehouse), read_only=True)
     file = con.execute("select file from raw.load_files where source='regions'").fetchone()[0]
     con.close()
-    wh = _corrupt(small_warehouse, tmp_path,
-                  "delete from raw.regions where rowid in (select rowid from raw.regions where level='county' limit 3)")
+    wh = _corrupt(
+        small_warehouse,
+        tmp_path,
+        "delete from raw.regions where rowid in (select rowid from raw.regions where level='county' limit 3)",
+    )
     ok, text, outcomes = check_warehouse(wh)
     assert not ok
     f = _failed(outcomes)
@@ -124,9 +147,12 @@ def test_rows_lost_between_read_and_load(small_warehouse, tmp_path):
 
 def test_evaluations_lost_after_the_marts_break_the_cross_table_count(small_warehouse, tmp_path):
     # Active YTD evaluations vanish from the merged events (staging) but the marts still count them.
-    wh = _corrupt(small_warehouse, tmp_path,
-                  "delete from staging.stg_evaluations where rowid in (select rowid from staging.stg_evaluations "
-                  "where source = 'active' and year(evaluated_at) = 2020 limit 4)")
+    wh = _corrupt(
+        small_warehouse,
+        tmp_path,
+        "delete from staging.stg_evaluations where rowid in (select rowid from staging.stg_evaluations "
+        "where source = 'active' and year(evaluated_at) = 2020 limit 4)",
+    )
     ok, text, outcomes = check_warehouse(wh)
     assert not ok
     f = _failed(outcomes)
@@ -136,9 +162,12 @@ def test_evaluations_lost_after_the_marts_break_the_cross_table_count(small_ware
 
 
 def test_cases_lost_after_the_marts_break_the_ytd_case_count(small_warehouse, tmp_path):
-    wh = _corrupt(small_warehouse, tmp_path,
-                  "delete from staging.stg_cases where rowid in (select rowid from staging.stg_cases "
-                  "where year(accepted_at) = 2020 limit 2)")
+    wh = _corrupt(
+        small_warehouse,
+        tmp_path,
+        "delete from staging.stg_cases where rowid in (select rowid from staging.stg_cases "
+        "where year(accepted_at) = 2020 limit 2)",
+    )
     ok, text, outcomes = check_warehouse(wh)
     f = _failed(outcomes)
     assert "x_ytd_cases_eq_loaded" in f, text
@@ -147,11 +176,14 @@ def test_cases_lost_after_the_marts_break_the_ytd_case_count(small_warehouse, tm
 
 def test_merge_that_keeps_two_versions_of_an_id(small_warehouse, tmp_path):
     # A staging merge that no longer collapses versions: three tickets appear twice.
-    wh = _corrupt(small_warehouse, tmp_path,
-                  "create table staging.t_copy as select * from staging.stg_tickets",
-                  "drop table staging.stg_tickets",
-                  "create table staging.stg_tickets as select * from staging.t_copy "
-                  "union all (select * from staging.t_copy order by ticket_id limit 3)")
+    wh = _corrupt(
+        small_warehouse,
+        tmp_path,
+        "create table staging.t_copy as select * from staging.stg_tickets",
+        "drop table staging.stg_tickets",
+        "create table staging.stg_tickets as select * from staging.t_copy "
+        "union all (select * from staging.t_copy order by ticket_id limit 3)",
+    )
     ok, text, outcomes = check_warehouse(wh)
     assert not ok
     f = _failed(outcomes)
@@ -174,10 +206,13 @@ def test_missing_reference_source(small_warehouse, tmp_path):
 
 def test_volume_drop_is_a_warning_only(small_warehouse, tmp_path):
     # A fake earlier snapshot with 10x the rows: the current one looks like a >50% drop.
-    wh = _corrupt(small_warehouse, tmp_path,
-                  "insert into raw.load_files select snapshot_date - 7, source, file, format, encoding, "
-                  "rows_read * 10, rows_loaded * 10 + 10, rows_rejected * 10, loaded_at "
-                  "from raw.load_files where source='e_seals'")
+    wh = _corrupt(
+        small_warehouse,
+        tmp_path,
+        "insert into raw.load_files select snapshot_date - 7, source, file, format, encoding, "
+        "rows_read * 10, rows_loaded * 10 + 10, rows_rejected * 10, loaded_at "
+        "from raw.load_files where source='e_seals'",
+    )
     ok, text, outcomes = check_warehouse(wh)
     f = _failed(outcomes)
     assert "volume_no_big_drop" in f, text
@@ -188,8 +223,9 @@ def test_volume_drop_is_a_warning_only(small_warehouse, tmp_path):
 
 def test_cli_check_exit_code(small_warehouse, tmp_path):
     wh = _corrupt(_published(small_warehouse), tmp_path, "delete from raw.load_files where source='regions'")
-    r = subprocess.run([ZWFW, "check", "--warehouse", str(wh), "--docs", str(tmp_path / "docs")],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [ZWFW, "check", "--warehouse", str(wh), "--docs", str(tmp_path / "docs")], capture_output=True, text=True
+    )
     assert r.returncode == 1, r.stdout + r.stderr
     assert "reference source regions not delivered" in r.stdout
     assert (tmp_path / "docs" / "index.html").exists()

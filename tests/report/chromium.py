@@ -20,9 +20,17 @@ from pathlib import Path
 from websockets.sync.client import connect
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--mute-audio",
     "--remote-debugging-port=0",
 ]
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
@@ -51,7 +59,9 @@ class Chromium:
         self.log = (workdir / "chromium.log").open("wb")
         self.proc = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}", "about:blank"],
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 60
@@ -63,18 +73,22 @@ class Chromium:
                 raise CDPError("chromium did not open its DevTools port within 60 s")
             time.sleep(0.1)
         port, path = port_file.read_text().splitlines()[:2]
-        self.ws = connect(f"ws://127.0.0.1:{port}{path}", proxy=None, max_size=None,
-                          ping_interval=None, open_timeout=30, legacy=True)
+        self.ws = connect(
+            f"ws://127.0.0.1:{port}{path}", proxy=None, max_size=None, ping_interval=None, open_timeout=30, legacy=True
+        )
         self.ids = itertools.count(1)
         self.events: list[dict] = []
         self.session: str | None = None
         target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
-        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True},
-                                 session=False)["sessionId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True}, session=False)[
+            "sessionId"
+        ]
         for domain in ("Page", "Runtime", "Log", "Network", "DOM", "CSS"):
             self.send(f"{domain}.enable")
-        self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
 
     def send(self, method: str, params: dict | None = None, session: bool = True, timeout: float = 60) -> dict:
         msg_id = next(self.ids)
@@ -152,7 +166,8 @@ class Chromium:
         return path
 
     def screenshot_element(self, selector: str, path: Path) -> Path:
-        box = self.evaluate(f"""(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();
+        box = self.evaluate(f"""(() => {{
+            const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();
             return {{x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height}}; }})()""")
         params = {"format": "png", "captureBeyondViewport": True, "clip": {**box, "scale": 1}}
         path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", params, timeout=120)["data"]))
@@ -160,8 +175,11 @@ class Chromium:
 
     def print_pdf(self, path: Path) -> Path:
         """A4 portrait with the page's own @page margins, as a browser's print dialog does."""
-        result = self.send("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True,
-                                               "preferCSSPageSize": True}, timeout=120)
+        result = self.send(
+            "Page.printToPDF",
+            {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True, "preferCSSPageSize": True},
+            timeout=120,
+        )
         path.write_bytes(base64.b64decode(result["data"]))
         return path
 

@@ -27,23 +27,48 @@ class ratio:
 
 
 def row(scope: str, order: int, code: str, name: str, total: bool = False, **fields) -> dict:
-    out: dict = {"snapshot_date": SNAPSHOT, "scope": scope, "print_order": order, "unit_code": code,
-                 "unit_name": name, "is_total": total}
+    out: dict = {
+        "snapshot_date": SNAPSHOT,
+        "scope": scope,
+        "print_order": order,
+        "unit_code": code,
+        "unit_name": name,
+        "is_total": total,
+    }
     for key, value in fields.items():
         if isinstance(value, ratio):
-            out.update({key: value.value, f"{key}_text": value.text,
-                        f"{key}_numerator": value.num, f"{key}_denominator": value.den})
+            out.update(
+                {
+                    key: value.value,
+                    f"{key}_text": value.text,
+                    f"{key}_numerator": value.num,
+                    f"{key}_denominator": value.den,
+                }
+            )
         else:
             out[key] = value
     return out
 
 
 def t14(name: str, code: str, order: int, coverage: ratio, rectify: ratio, total: bool = False) -> dict:
-    return row("province_dept", order, code, name, total,
-               active_evals=int(coverage.num), active_eval_rate=ratio(1, 2, "50.00%"),
-               eval_completeness=ratio(1, 1, "100.00%"), item_coverage=coverage, rectify_on_time=rectify)
+    return row(
+        "province_dept",
+        order,
+        code,
+        name,
+        total,
+        active_evals=int(coverage.num),
+        active_eval_rate=ratio(1, 2, "50.00%"),
+        eval_completeness=ratio(1, 1, "100.00%"),
+        item_coverage=coverage,
+        rectify_on_time=rectify,
+    )
 
 
 def data(current: dict[str, list[dict]], previous: dict[str, list[dict]] | None = None) -> MartData:
-    return MartData(snapshot=SNAPSHOT, previous=PREVIOUS if previous is not None else None,
-                    rows=current, previous_rows=previous or {})
+    return MartData(
+        snapshot=SNAPSHOT,
+        previous=PREVIOUS if previous is not None else None,
+        rows=current,
+        previous_rows=previous or {},
+    )

@@ -58,7 +58,9 @@ def test_the_lineage_of_table_8_reaches_the_raw_sources(site):
         }}
         return Array.from(seen);
     }})()""")
-    assert {"model.zwfw.stg_service_items", "source.zwfw.raw.service_items", "source.zwfw.raw.regions"} <= set(ancestors)
+    assert {"model.zwfw.stg_service_items", "source.zwfw.raw.service_items", "source.zwfw.raw.regions"} <= set(
+        ancestors
+    )
     b.screenshot(output_dir() / "docs-site-fct_t08.png", full_page=False)
     assert b.console_errors() == []
     assert [u for u in b.requested_urls() if not u.startswith((site["index"].as_uri(), "data:"))] == []

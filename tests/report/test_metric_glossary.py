@@ -15,7 +15,9 @@ def _rows(name: str) -> list[dict]:
 
 
 def test_table_titles_are_the_printed_ones():
-    assert {int(r["table_no"]): r["table_title"] for r in _rows("bulletin_tables.csv")} == {t.no: t.title for t in TABLES}
+    assert {int(r["table_no"]): r["table_title"] for r in _rows("bulletin_tables.csv")} == {
+        t.no: t.title for t in TABLES
+    }
 
 
 def test_every_printed_figure_column_has_its_code_and_printed_name():
@@ -30,8 +32,9 @@ def test_every_printed_figure_column_has_its_code_and_printed_name():
             row = glossary[code]
             assert int(row["table_no"]) == table.no
             assert row["value_kind"] == column.kind, code
-            assert (column.group or "") + column.heading.removeprefix("市本级").removeprefix("所辖县（市、区）") \
-                == row["metric_name"], code
+            assert (column.group or "") + column.heading.removeprefix("市本级").removeprefix("所辖县（市、区）") == row[
+                "metric_name"
+            ], code
 
 
 def test_every_glossary_row_is_complete_and_names_its_table():

@@ -41,8 +41,10 @@ def browser(tmp_path_factory):
     if executable is None:
         if os.environ.get("ZWFW_SKIP_BROWSER") == "1":
             pytest.skip("ZWFW_SKIP_BROWSER=1: browser test skipped on request")
-        pytest.fail("Chromium not found (apt-get install chromium fonts-noto-cjk, or set ZWFW_CHROMIUM); "
-                    "set ZWFW_SKIP_BROWSER=1 to skip this test explicitly")
+        pytest.fail(
+            "Chromium not found (apt-get install chromium fonts-noto-cjk, or set ZWFW_CHROMIUM); "
+            "set ZWFW_SKIP_BROWSER=1 to skip this test explicitly"
+        )
     chrome = Chromium(executable, tmp_path_factory.mktemp("chromium"))
     yield chrome
     chrome.close()
@@ -71,8 +73,8 @@ def _mart_counts(warehouse: Path) -> dict[tuple[int, str], int]:
         counts = {}
         for spec in TABLES:
             for scope, n in con.execute(
-                    f"select scope, count(*) from marts.{spec.mart} where snapshot_date = ? group by scope",
-                    [SNAPSHOT]).fetchall():
+                f"select scope, count(*) from marts.{spec.mart} where snapshot_date = ? group by scope", [SNAPSHOT]
+            ).fetchall():
                 counts[(spec.no, scope)] = n
         return counts
     finally:
@@ -88,7 +90,8 @@ def test_every_table_is_present_with_the_marts_rows(page):
                 scope: t.dataset.scope,
                 rows: t.tBodies[0].rows.length,
                 totals: t.querySelectorAll('tbody tr.total').length,
-                lastIsTotal: t.tBodies[0].rows.length > 0 && t.tBodies[0].rows[t.tBodies[0].rows.length - 1].classList.contains('total'),
+                lastIsTotal: t.tBodies[0].rows.length > 0
+                    && t.tBodies[0].rows[t.tBodies[0].rows.length - 1].classList.contains('total'),
                 visible: t.getBoundingClientRect().height > 0,
             })),
         }))""")
@@ -110,8 +113,14 @@ def test_every_table_is_present_with_the_marts_rows(page):
 
 def test_chinese_is_drawn_with_a_cjk_font_not_boxes(page):
     b = page["browser"]
-    for selector in (".masthead .series", "h1", "#t15 tbody td.unit", "#t16 thead th", ".work-point",
-                     "figure.chart svg text"):
+    for selector in (
+        ".masthead .series",
+        "h1",
+        "#t15 tbody td.unit",
+        "#t16 thead th",
+        ".work-point",
+        "figure.chart svg text",
+    ):
         fonts = b.fonts_for(selector)
         assert fonts, selector
         for font in fonts:
@@ -160,8 +169,10 @@ def test_screenshot_saved(page):
 def test_prints_to_a4_without_overflow(page):
     b = page["browser"]
     b.send("Emulation.setEmulatedMedia", {"media": "print"})
-    b.send("Emulation.setDeviceMetricsOverride",
-           {"width": int(A4_CONTENT_WIDTH_PX), "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+    b.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": int(A4_CONTENT_WIDTH_PX), "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+    )
     try:
         wide = b.evaluate("""(() => {
             const limit = document.documentElement.clientWidth + 1;
@@ -173,8 +184,10 @@ def test_prints_to_a4_without_overflow(page):
         pdf = b.print_pdf(output_dir() / f"bulletin-{SNAPSHOT}.pdf")
     finally:
         b.send("Emulation.setEmulatedMedia", {"media": ""})
-        b.send("Emulation.setDeviceMetricsOverride", {"width": 1200, "height": 1600, "deviceScaleFactor": 1,
-                                                      "mobile": False})
+        b.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1200, "height": 1600, "deviceScaleFactor": 1, "mobile": False},
+        )
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import pytest
 
+from dagster_project.report.bulletin import build_bulletin
 from dagster_project.report.layout import COUNT, PER_HEAD, PERCENT, PERCENT_FLOOR, TABLES, TEXT
 from dagster_project.report.model import printed_number
-from dagster_project.report.bulletin import build_bulletin
 
 from .synthetic import data, ratio, t14
 
 T14 = "fct_t14_evaluations"
 
 
-@pytest.mark.parametrize("text, kind, expected", [
-    ("92.13%", PERCENT, 0.9213),
-    ("100.00%", PERCENT, 1.0),
-    ("255%", PERCENT_FLOOR, 2.55),
-    ("3.071", PER_HEAD, 3.071),
-    ("2747", COUNT, 2747),
-    ("-", PERCENT, None),
-    ("--", PERCENT, None),
-    ("=1+1", TEXT, None),
-    ("n/a", PERCENT, None),
-])
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        ("92.13%", PERCENT, 0.9213),
+        ("100.00%", PERCENT, 1.0),
+        ("255%", PERCENT_FLOOR, 2.55),
+        ("3.071", PER_HEAD, 3.071),
+        ("2747", COUNT, 2747),
+        ("-", PERCENT, None),
+        ("--", PERCENT, None),
+        ("=1+1", TEXT, None),
+        ("n/a", PERCENT, None),
+    ],
+)
 def test_printed_figures_read_back_as_numbers(text, kind, expected):
     assert printed_number(text, kind) == expected
 
@@ -58,14 +61,18 @@ def test_cells_print_the_mart_text_and_keep_the_unrounded_value():
 
 
 def test_change_against_previous_snapshot_matched_by_unit():
-    before = {T14: [t14("低覆盖厅", "D1", 1, ratio(1, 10, "10.00%"), ratio(1, 2, "50.00%")),
-                    t14("无事项厅", "D3", 2, ratio(1, 10, "10.00%"), ratio(1, 2, "50.00%"))]}
+    before = {
+        T14: [
+            t14("低覆盖厅", "D1", 1, ratio(1, 10, "10.00%"), ratio(1, 2, "50.00%")),
+            t14("无事项厅", "D3", 2, ratio(1, 10, "10.00%"), ratio(1, 2, "50.00%")),
+        ]
+    }
     block = _bulletin(before).table(14).block("province_dept")
     low, exact, empty, _ = block.lines
     assert low.cell("item_coverage").change == pytest.approx(0.0999)
-    assert exact.cell("item_coverage").change is None        # not in the previous snapshot
-    assert empty.cell("item_coverage").change is None        # no value this week
-    assert low.cell("active_evals").change is None           # counts carry no change
+    assert exact.cell("item_coverage").change is None  # not in the previous snapshot
+    assert empty.cell("item_coverage").change is None  # no value this week
+    assert low.cell("active_evals").change is None  # counts carry no change
 
 
 def test_no_previous_snapshot_means_no_change_anywhere():
@@ -77,8 +84,10 @@ def test_no_previous_snapshot_means_no_change_anywhere():
 def test_every_table_is_there_in_print_order_with_its_parts():
     b = _bulletin()
     assert [t.spec.no for t in b.tables] == list(range(1, 19))
-    assert [t.title for t in b.tables][:2] == ["表1.省直部门不见面审批、即办件、时限压缩情况统计表",
-                                               "表2.省辖市及所辖县（市、区）流程内容详实率情况统计表"]
+    assert [t.title for t in b.tables][:2] == [
+        "表1.省直部门不见面审批、即办件、时限压缩情况统计表",
+        "表2.省辖市及所辖县（市、区）流程内容详实率情况统计表",
+    ]
     assert [p.scope for p in b.table(15).spec.parts] == ["city_total", "direct_county"]
     assert [line.order for line in b.table(14).block("province_dept").lines] == [1, 2, 3, 4]
 
@@ -111,7 +120,9 @@ def test_layout_covers_each_ratio_of_the_marts_once():
         assert len(fields) == len(set(fields)), spec.no
         for chart in spec.charts:
             assert chart.field in fields and next(c for c in spec.columns if c.field == chart.field).kind in (
-                PERCENT, PERCENT_FLOOR), spec.no
+                PERCENT,
+                PERCENT_FLOOR,
+            ), spec.no
 
 
 def test_long_lists_in_work_points_name_units_without_figures():

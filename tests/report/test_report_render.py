@@ -9,10 +9,10 @@ import zipfile
 import openpyxl
 import pytest
 
+from dagster_project.report.bulletin import build_bulletin
 from dagster_project.report.charts import bar_chart, bars
 from dagster_project.report.html import render_html
 from dagster_project.report.layout import TABLES_BY_NO
-from dagster_project.report.bulletin import build_bulletin
 from dagster_project.report.xlsx import sheet_name, write_xlsx
 
 from .synthetic import data, ratio, row, t14
@@ -33,13 +33,34 @@ def bulletin():
             t14("合计", "TOTAL", 4, ratio(15, 30, "50.00%"), ratio(2, 3, "66.67%"), total=True),
         ],
         "fct_t12_open_auth_systems": [
-            row("auth_system", 1, "SYS1", "@某厅", system_name=EVIL_SYSTEM, integration_started_text="否", url=EVIL_URL),
+            row(
+                "auth_system", 1, "SYS1", "@某厅", system_name=EVIL_SYSTEM, integration_started_text="否", url=EVIL_URL
+            ),
         ],
         "fct_t18_branch_halls": [
-            row("city", 1, "410100", "郑州市", items=62, target_items=60, target_completion=ratio(62, 60, "103%"),
-                non_query_items=46, non_query_share=ratio(46, 62, "74%")),
-            row("city", 2, "TOTAL", "合计", True, items=62, target_items=60, target_completion=ratio(62, 60, "103%"),
-                non_query_items=46, non_query_share=ratio(46, 62, "74%")),
+            row(
+                "city",
+                1,
+                "410100",
+                "郑州市",
+                items=62,
+                target_items=60,
+                target_completion=ratio(62, 60, "103%"),
+                non_query_items=46,
+                non_query_share=ratio(46, 62, "74%"),
+            ),
+            row(
+                "city",
+                2,
+                "TOTAL",
+                "合计",
+                True,
+                items=62,
+                target_items=60,
+                target_completion=ratio(62, 60, "103%"),
+                non_query_items=46,
+                non_query_share=ratio(46, 62, "74%"),
+            ),
         ],
     }
     previous = {"fct_t14_evaluations": [t14(EVIL_UNIT, "D1", 1, ratio(2, 10, "20.00%"), ratio(1, 1, "100.00%"))]}
@@ -58,8 +79,13 @@ def _find(ws, value):
 
 def test_text_that_looks_like_a_formula_stays_text(workbook):
     path, wb = workbook
-    for sheet, value in ((sheet_name(14), EVIL_UNIT), (sheet_name(14), "+SUM(A1)"),
-                         (sheet_name(12), EVIL_SYSTEM), (sheet_name(12), EVIL_URL), (sheet_name(12), "@某厅")):
+    for sheet, value in (
+        (sheet_name(14), EVIL_UNIT),
+        (sheet_name(14), "+SUM(A1)"),
+        (sheet_name(12), EVIL_SYSTEM),
+        (sheet_name(12), EVIL_URL),
+        (sheet_name(12), "@某厅"),
+    ):
         cell = _find(wb[sheet], value)
         assert cell.data_type == "s", (sheet, value)
     # and not one formula or hyperlink anywhere in the package
@@ -139,13 +165,19 @@ def test_html_draws_a_sparkline_from_the_history_under_the_named_ratios():
     from .synthetic import SNAPSHOT
 
     days = [SNAPSHOT - dt.timedelta(days=7 * k) for k in (3, 2, 1, 0)]
-    current = {"fct_t14_evaluations": [t14("甲厅", "D1", 1, ratio(5, 10, "50.00%"), ratio(1, 1, "100.00%")),
-                                       t14("乙厅", "D2", 2, ratio(1, 10, "10.00%"), ratio(1, 1, "100.00%"))]}
+    current = {
+        "fct_t14_evaluations": [
+            t14("甲厅", "D1", 1, ratio(5, 10, "50.00%"), ratio(1, 1, "100.00%")),
+            t14("乙厅", "D2", 2, ratio(1, 10, "10.00%"), ratio(1, 1, "100.00%")),
+        ]
+    }
     history = data(current)
     history.trend_snapshots = days
-    history.trends = {("t14_item_coverage", "province_dept", "D1"): [0.2, None, 0.4, 0.5],
-                      ("t14_item_coverage", "province_dept", "D2"): [None, None, None, 0.1],
-                      ("t14_active_eval_rate", "province_dept", "D1"): [0.1, 0.2, 0.3, 0.5]}
+    history.trends = {
+        ("t14_item_coverage", "province_dept", "D1"): [0.2, None, 0.4, 0.5],
+        ("t14_item_coverage", "province_dept", "D2"): [None, None, None, 0.1],
+        ("t14_active_eval_rate", "province_dept", "D1"): [0.1, 0.2, 0.3, 0.5],
+    }
     page = render_html(build_bulletin(history))
     d1 = re.search(r'<tr data-unit="D1">(.*?)</tr>', page, re.S).group(1)
     sparks = re.findall(r'<svg class="spark".*?</svg>', d1, re.S)

@@ -37,8 +37,11 @@ def marts(warehouse: Path, mart: str, snapshot: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def report(weekly_warehouse, tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    proc = subprocess.run([ZWFW, "report", "--warehouse", str(weekly_warehouse["warehouse"]),
-                           "--snapshot", SNAPSHOT, "--out", str(out)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [ZWFW, "report", "--warehouse", str(weekly_warehouse["warehouse"]), "--snapshot", SNAPSHOT, "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return {"out": out, "proc": proc}
 
@@ -63,8 +66,20 @@ def test_zwfw_report_names_its_files_and_the_snapshot_compared(report):
 
 
 def test_zwfw_report_refuses_a_snapshot_not_in_the_warehouse(weekly_warehouse, tmp_path):
-    proc = subprocess.run([ZWFW, "report", "--warehouse", str(weekly_warehouse["warehouse"]),
-                           "--snapshot", "2020-12-11", "--out", str(tmp_path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            ZWFW,
+            "report",
+            "--warehouse",
+            str(weekly_warehouse["warehouse"]),
+            "--snapshot",
+            "2020-12-11",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "snapshot 2020-12-11 is not published (published: 2020-12-18, 2020-12-25)" in proc.stderr
     assert not list(tmp_path.iterdir())

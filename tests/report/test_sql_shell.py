@@ -29,8 +29,10 @@ def test_one_statement_prints_its_rows(warehouse):
 
 def test_statements_from_stdin_and_dot_commands(warehouse):
     out = io.StringIO()
-    stdin = io.StringIO(".describe marts.fct_metrics\nselect count(*) as n_rows from marts.fct_metrics\n"
-                        ".quit\nselect 'after quit' as never\n")
+    stdin = io.StringIO(
+        ".describe marts.fct_metrics\nselect count(*) as n_rows from marts.fct_metrics\n"
+        ".quit\nselect 'after quit' as never\n"
+    )
     assert sql_shell.run(warehouse, stdin=stdin, out=out) == 0
     text = out.getvalue()
     assert "the unrounded value" in text  # .describe shows the columns' comments

@@ -34,20 +34,25 @@ def published(tmp_path):
             (day, 8, "t08_items", "city_level", "410100", "郑州市", None, None, 3, "3"),
         ]
     con.executemany("insert into marts.fct_metrics values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    con.execute("""create table marts.dim_metrics as select * from (values
+    con.execute(
+        """create table marts.dim_metrics as select * from (values
         (?::date, 't08_ua_coverage', 8, '省辖市、省直管县（市）统一受理事项覆盖情况统计表', '统一受理事项覆盖度',
          '接入统一受理事项总数/政务服务事项总数×100%', '接入统一受理的发布库事项数', '发布库事项总数', true),
         (?::date, 't08_items', 8, '省辖市、省直管县（市）统一受理事项覆盖情况统计表', '政务服务事项总数',
          '发布库事项总数', '发布库事项总数', null, false))
-        t(snapshot_date, metric_code, table_no, table_title, metric_name, formula, numerator, denominator, has_worklist)""",
-                [S2, S2])
+        t(snapshot_date, metric_code, table_no, table_title, metric_name, formula, numerator, denominator,
+          has_worklist)""",
+        [S2, S2],
+    )
     con.execute("insert into marts.dim_metrics select ?::date, * exclude (snapshot_date) from marts.dim_metrics", [S1])
     con.execute("""create table marts.fct_worklist (snapshot_date date, table_no integer, metric_code varchar,
         scope varchar, unit_code varchar, record_kind varchar, record_id varchar, record_name varchar,
         dept_id varchar, dept_name varchar, reason varchar, first_seen date)""")
-    con.executemany("insert into marts.fct_worklist values (?, 8, 't08_ua_coverage', 'city_level', '410100', 'item', "
-                    "?, ?, 'D01', '郑州市市场监督管理局', '未接入统一受理', ?)",
-                    [(S1, "R1", "甲事项", S1), (S1, "R2", HOSTILE, S1), (S2, "R2", HOSTILE, S1)])
+    con.executemany(
+        "insert into marts.fct_worklist values (?, 8, 't08_ua_coverage', 'city_level', '410100', 'item', "
+        "?, ?, 'D01', '郑州市市场监督管理局', '未接入统一受理', ?)",
+        [(S1, "R1", "甲事项", S1), (S1, "R2", HOSTILE, S1), (S2, "R2", HOSTILE, S1)],
+    )
     con.close()
     return path
 
@@ -128,7 +133,9 @@ def test_worker_processes_never_rerun_the_callers_script(published, tmp_path):
         f"with open({str(ran)!r}, 'a') as f:\n"
         "    f.write('ran\\n')\n"
         f"files = write_worklists(Path({str(published)!r}), Path({str(tmp_path / 'out')!r}), workers=2)\n"
-        "print(files.workers, len(files.workbooks), files.records)\n", encoding="utf-8")
+        "print(files.workers, len(files.workbooks), files.records)\n",
+        encoding="utf-8",
+    )
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert ran.read_text() == "ran\n"
@@ -138,5 +145,6 @@ def test_worker_processes_never_rerun_the_callers_script(published, tmp_path):
     for book in in_one.workbooks:
         by_worker = openpyxl.load_workbook(tmp_path / "out" / book.name)
         alone = openpyxl.load_workbook(book)
-        assert [[c.value for c in row] for ws in by_worker for row in ws.iter_rows()] == \
-               [[c.value for c in row] for ws in alone for row in ws.iter_rows()]
+        assert [[c.value for c in row] for ws in by_worker for row in ws.iter_rows()] == [
+            [c.value for c in row] for ws in alone for row in ws.iter_rows()
+        ]

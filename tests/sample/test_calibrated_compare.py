@@ -6,25 +6,55 @@ from zwfw_sample.calibrated import compare as C
 from zwfw_sample.calibrated.exceptions import ORDER, Excepted
 
 T18 = [
-    {"序号": "1", "省辖市": "濮阳市", "分厅事项接入数量(项)": "209", "目标完成情况": "348%",
-     "非查询类事项上线数量(项)": "170", "非查询类事项占比": "81%"},
-    {"序号": "2", "省辖市": "安阳市", "分厅事项接入数量(项)": "104", "目标完成情况": "173%",
-     "非查询类事项上线数量(项)": "38", "非查询类事项占比": "28%"},
-    {"序号": "3", "省辖市": "合计", "分厅事项接入数量(项)": "313", "目标完成情况": "260%",
-     "非查询类事项上线数量(项)": "208", "非查询类事项占比": "66%"},
+    {
+        "序号": "1",
+        "省辖市": "濮阳市",
+        "分厅事项接入数量(项)": "209",
+        "目标完成情况": "348%",
+        "非查询类事项上线数量(项)": "170",
+        "非查询类事项占比": "81%",
+    },
+    {
+        "序号": "2",
+        "省辖市": "安阳市",
+        "分厅事项接入数量(项)": "104",
+        "目标完成情况": "173%",
+        "非查询类事项上线数量(项)": "38",
+        "非查询类事项占比": "28%",
+    },
+    {
+        "序号": "3",
+        "省辖市": "合计",
+        "分厅事项接入数量(项)": "313",
+        "目标完成情况": "260%",
+        "非查询类事项上线数量(项)": "208",
+        "非查询类事项占比": "66%",
+    },
 ]
 
 
 def _metrics(overrides: dict[tuple[str, str], str] | None = None) -> list[dict]:
     rows = []
     codes = {"濮阳市": "410900", "安阳市": "410500", "合计": "TOTAL"}
-    heading = {"t18_items": "分厅事项接入数量(项)", "t18_target_completion": "目标完成情况",
-               "t18_non_query_items": "非查询类事项上线数量(项)", "t18_non_query_share": "非查询类事项占比"}
+    heading = {
+        "t18_items": "分厅事项接入数量(项)",
+        "t18_target_completion": "目标完成情况",
+        "t18_non_query_items": "非查询类事项上线数量(项)",
+        "t18_non_query_share": "非查询类事项占比",
+    }
     for r in T18:
         for code, h in heading.items():
             text = (overrides or {}).get((r["省辖市"], code), r[h])
-            rows.append({"table_no": 18, "metric_code": code, "scope": "city", "unit_code": codes[r["省辖市"]],
-                         "unit_name": r["省辖市"], "value_text": text})
+            rows.append(
+                {
+                    "table_no": 18,
+                    "metric_code": code,
+                    "scope": "city",
+                    "unit_code": codes[r["省辖市"]],
+                    "unit_name": r["省辖市"],
+                    "value_text": text,
+                }
+            )
     return rows
 
 
@@ -32,8 +62,9 @@ ANYANG = Excepted("t18", "安阳市", "非查询类事项占比", "28%", "36%", 
 
 
 def _run(metrics, excepted=(), orders=None):
-    return C.compare_all(metrics, orders or {"t18": ["濮阳市", "安阳市"]}, {}, {}, list(excepted), 1.0,
-                         printed={"t18": T18})
+    return C.compare_all(
+        metrics, orders or {"t18": ["濮阳市", "安阳市"]}, {}, {}, list(excepted), 1.0, printed={"t18": T18}
+    )
 
 
 def test_all_reproduced():
@@ -92,8 +123,15 @@ def test_print_order_exception_only_when_the_mart_follows_the_rule():
 
 
 def test_open_systems_match_one_to_one():
-    rows = [{"序号": "1", "所属地区": "邓州市", "系统名称": "邓州市不动产网上办事大厅", "是否开展对接": "是",
-             "备注": "http://47.105.207.253:8000"}]
+    rows = [
+        {
+            "序号": "1",
+            "所属地区": "邓州市",
+            "系统名称": "邓州市不动产网上办事大厅",
+            "是否开展对接": "是",
+            "备注": "http://47.105.207.253:8000",
+        }
+    ]
     good = [{"unit_name": "邓州市", "value_text": "邓州市不动产网上办事大厅|是|http://47.105.207.253:8000"}]
     assert {c.status for c in C.compare_systems("t13", rows, good)} == {C.REPRODUCED}
     extra = good + [{"unit_name": "邓州市", "value_text": "别的系统|否|"}]

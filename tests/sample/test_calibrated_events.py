@@ -88,19 +88,28 @@ def test_units_and_totals_print_as_printed(world):
         for u in (u for u in units if u.group == group):
             n, o, q, cc, a, k, b, r, w = got[u.index]
             sums = [x + y for x, y in zip(sums, got[u.index])]
-            checks = [(s11, "办件网上受理率", o, n, r11[u.name]["办件网上受理率"], "pct2"),
-                      (s15, "主动评价率", a, cc, r15[u.name]["主动评价率"], "pct2"),
-                      (s15, "主动评价数据完整性", k, a, r15[u.name]["主动评价数据完整性"], "pct2"),
-                      (s15, "差评按期整改率", r, b - w, r15[u.name]["差评按期整改率"], "pct2")]
+            checks = [
+                (s11, "办件网上受理率", o, n, r11[u.name]["办件网上受理率"], "pct2"),
+                (s15, "主动评价率", a, cc, r15[u.name]["主动评价率"], "pct2"),
+                (s15, "主动评价数据完整性", k, a, r15[u.name]["主动评价数据完整性"], "pct2"),
+                (s15, "差评按期整改率", r, b - w, r15[u.name]["差评按期整改率"], "pct2"),
+            ]
             if group != "province":
                 p = pop[u.code] - sum(pop[d] for d in E.R.DIRECT_ADMIN if E._parent(d) == u.code)
                 pop_sum += p
                 checks.append((s11, "人均办件量（件）", q, p, r11[u.name]["人均办件量（件）"], "dec3"))
-            failures += [(t, u.name, col, nn, dd, text) for t, col, nn, dd, text, mode in checks
-                         if not _check(nn, dd, text, mode)]
+            failures += [
+                (t, u.name, col, nn, dd, text)
+                for t, col, nn, dd, text, mode in checks
+                if not _check(nn, dd, text, mode)
+            ]
         n, o, q, cc, a, k, b, r, w = sums
-        checks = [(s11, "办件网上受理率", o, n, t11, "pct2"), (s15, "主动评价率", a, cc, t15, "pct2"),
-                  (s15, "主动评价数据完整性", k, a, t15, "pct2"), (s15, "差评按期整改率", r, b - w, t15, "pct2")]
+        checks = [
+            (s11, "办件网上受理率", o, n, t11, "pct2"),
+            (s15, "主动评价率", a, cc, t15, "pct2"),
+            (s15, "主动评价数据完整性", k, a, t15, "pct2"),
+            (s15, "差评按期整改率", r, b - w, t15, "pct2"),
+        ]
         if group != "province":
             checks.append((s11, "人均办件量（件）", q, pop_sum, t11, "dec3"))
         for t, col, nn, dd, row, mode in checks:
@@ -141,8 +150,13 @@ def test_weekly_deltas_add_up_and_same_bytes():
 
     end = BACKFILL[1]
     back = rows(dt.datetime(2020, 11, 28), end)
-    weeks = [rows(dt.datetime(2020, 11, 28) + dt.timedelta(days=7 * i),
-                  min(end, dt.datetime(2020, 12, 4, 23, 59, 59) + dt.timedelta(days=7 * i))) for i in range(4)]
+    weeks = [
+        rows(
+            dt.datetime(2020, 11, 28) + dt.timedelta(days=7 * i),
+            min(end, dt.datetime(2020, 12, 4, 23, 59, 59) + dt.timedelta(days=7 * i)),
+        )
+        for i in range(4)
+    ]
     for kind in ("cases", "evaluations"):
         whole = back[kind].sort_by([(back[kind].column_names[0], "ascending")])
         parts = pa.concat_tables([w[kind] for w in weeks if w[kind] is not None])
@@ -174,8 +188,10 @@ def test_full_scale_counts_are_the_printed_counts():
     items = build_items(roster)
     counts = unit_counts(roster, items, 1.0)
     assert {c.unit.name: c.active for c in counts} == printed
-    pop = {(r["region_code"], r["year"]): r["resident_population"]
-           for r in build_population(roster, 1.0, items).to_pylist()}
+    pop = {
+        (r["region_code"], r["year"]): r["resident_population"]
+        for r in build_population(roster, 1.0, items).to_pylist()
+    }
     assert pop[("410100", 2019)] == 10_352_000 and pop[("410181", 2019)] == 844_000
     assert pop[("410300", 2019)] == 6_922_200
 

@@ -7,22 +7,25 @@ import pytest
 from zwfw_sample.calibrated.fractions import fraction_near, numerator_for, prints_as, render
 
 
-@pytest.mark.parametrize(("n", "d", "text", "mode", "ok"), [
-    (2216, 2229, "99.42%", "pct2", True),   # 0.994168… rounds to 99.42
-    (2216, 2229, "99.41%", "pct2", False),
-    (9212, 10000, "92.12%", "pct2", True),
-    (18425, 20000, "92.13%", "pct2", True),  # exactly 0.92125: half-up
-    (1, 3, "33.33%", "pct2", True),
-    (1, 1, "100%", "pct2", True),           # tables 7 and 17 print 100% for 100.00%
-    (0, 0, "-", "pct2", True),
-    (0, 0, "--", "pct2", True),
-    (0, 5, "-", "pct2", False),
-    (154, 60, "256%", "floor0", True),      # 256.67%: truncated, where rounding gives 257%
-    (154, 60, "257%", "floor0", False),
-    (38, 104, "36%", "floor0", True),
-    (29197, 9508, "3.071", "dec3", True),
-    (3, 4, "0.75", "dec3", True),           # a per-head figure printed without its trailing zero
-])
+@pytest.mark.parametrize(
+    ("n", "d", "text", "mode", "ok"),
+    [
+        (2216, 2229, "99.42%", "pct2", True),  # 0.994168… rounds to 99.42
+        (2216, 2229, "99.41%", "pct2", False),
+        (9212, 10000, "92.12%", "pct2", True),
+        (18425, 20000, "92.13%", "pct2", True),  # exactly 0.92125: half-up
+        (1, 3, "33.33%", "pct2", True),
+        (1, 1, "100%", "pct2", True),  # tables 7 and 17 print 100% for 100.00%
+        (0, 0, "-", "pct2", True),
+        (0, 0, "--", "pct2", True),
+        (0, 5, "-", "pct2", False),
+        (154, 60, "256%", "floor0", True),  # 256.67%: truncated, where rounding gives 257%
+        (154, 60, "257%", "floor0", False),
+        (38, 104, "36%", "floor0", True),
+        (29197, 9508, "3.071", "dec3", True),
+        (3, 4, "0.75", "dec3", True),  # a per-head figure printed without its trailing zero
+    ],
+)
 def test_prints_as(n, d, text, mode, ok):
     assert prints_as(n, d, text, mode) is ok
 
@@ -36,7 +39,7 @@ def test_numerator_for_fixed_denominator():
     assert numerator_for("86.90%", 84) == 73
     assert numerator_for("0.00%", 5) == 0
     assert numerator_for("100.00%", 7) == 7
-    assert numerator_for("50.00%", 3) is None      # 1/3 and 2/3 miss 50%
+    assert numerator_for("50.00%", 3) is None  # 1/3 and 2/3 miss 50%
     assert numerator_for("28%", 104, "floor0") == 30
     assert numerator_for("86.90%", 0) is None
 

@@ -14,8 +14,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from zwfw_sample.calibrated.fractions import prints_as, render
 from zwfw_contract.sources import ITEM_TYPES, SOURCES_BY_NAME
+from zwfw_sample.calibrated.fractions import prints_as, render
 
 PRINTED = Path(__file__).resolve().parents[1] / "fixtures" / "bulletin-2020-12-25"
 TOTAL = ("合计", "总计")
@@ -50,8 +50,13 @@ def built():
 def db(built):
     roster, items, _ = built
     con = duckdb.connect()
-    for name, table in (("service_items", items.service_items), ("item_steps", items.item_steps),
-                        ("plan", items.plan), ("departments", roster.departments), ("regions", roster.regions)):
+    for name, table in (
+        ("service_items", items.service_items),
+        ("item_steps", items.item_steps),
+        ("plan", items.plan),
+        ("departments", roster.departments),
+        ("regions", roster.regions),
+    ):
         con.register(f"arrow_{name}", table)
         con.execute(f"create table {name} as select * from arrow_{name}")
     con.execute("""
@@ -93,7 +98,8 @@ def db(built):
 
 
 def unit_counts(db, scope: str) -> dict[str, dict]:
-    rows = db.execute("""
+    rows = db.execute(
+        """
         with per_dept as (
             select m.unit_code, m.dept_id, count(i.item_code) as items,
                    count(*) filter (where i.has_active_eval) as evaluated
@@ -120,7 +126,9 @@ def unit_counts(db, scope: str) -> dict[str, dict]:
         from unit_members m left join items i using (dept_id)
         where m.scope = ?
         group by m.unit_code
-    """, [scope, scope]).fetchall()
+    """,
+        [scope, scope],
+    ).fetchall()
     cols = [c[0] for c in db.description]
     out = {r[0]: dict(zip(cols, r)) for r in rows}
     total = {c: sum(u[c] for u in out.values()) for c in cols[1:]}
@@ -156,6 +164,7 @@ def key_of(roster, table: str, row: dict, by: str) -> str:
 
 # --- the tables ----------------------------------------------------------------------------------
 
+
 def test_columns_and_rules(built):
     _, items, _ = built
     si, st = items.service_items, items.item_steps
@@ -173,10 +182,14 @@ def test_columns_and_rules(built):
                          or promised_limit_days < 0""").fetchone()[0]
     assert bad == 0
     assert set(con.execute("select distinct item_type from si").fetchnumpy()["item_type"]) <= set(ITEM_TYPES)
-    assert set(con.execute("select distinct handling_type from si").fetchnumpy()["handling_type"]) <= {"即办件", "承诺件"}
+    assert set(con.execute("select distinct handling_type from si").fetchnumpy()["handling_type"]) <= {
+        "即办件",
+        "承诺件",
+    }
     # unpublished rows exist, and the plan is exactly the published items
-    n_pub, n_unpub = con.execute("select count(*) filter (where published), count(*) filter (where not published) "
-                                 "from si").fetchone()
+    n_pub, n_unpub = con.execute(
+        "select count(*) filter (where published), count(*) filter (where not published) from si"
+    ).fetchone()
     assert n_unpub > 0
     assert items.plan.num_rows == n_pub
     mismatch = con.execute("""select count(*)
@@ -245,7 +258,9 @@ def test_table10_items(built, db):
         u = units[key_of(roster, "t10", row, "dept")]
         check_count(failures, exceptions, "t10", row, "政务服务事项总数", u["items"])
         check_count(failures, exceptions, "t10", row, "未产生办件的事项数", u["items"] - u["with_case"])
-        check_count(failures, exceptions, "t10", row, "未产生办件的行政许可类事项数", u["license"] - u["license_with_case"])
+        check_count(
+            failures, exceptions, "t10", row, "未产生办件的行政许可类事项数", u["license"] - u["license_with_case"]
+        )
     assert not failures, failures
 
 
@@ -296,14 +311,22 @@ def test_tables11_15_incidence_and_coverage(built, db, suffix, scope):
     for row in printed(f"t11{suffix}"):
         u = units[key_of(roster, "t11", row, "region")]
         check(failures, exceptions, f"t11{suffix}", row, "办件涉及事项发生率", u["with_case"], u["items"])
-        check(failures, exceptions, f"t11{suffix}", row, "行政许可类办件涉及事项发生率",
-              u["license_with_case"], u["license"])
+        check(
+            failures,
+            exceptions,
+            f"t11{suffix}",
+            row,
+            "行政许可类办件涉及事项发生率",
+            u["license_with_case"],
+            u["license"],
+        )
     for row in printed(f"t15{suffix}"):
         u = units[key_of(roster, "t15", row, "region")]
         check(failures, exceptions, f"t15{suffix}", row, "主动评价覆盖事项率", u["evaluated"], u["items"])
         # departments with ≥ 1 item and ≥ 1 evaluation (evaluations carry their item's department)
-        check(failures, exceptions, f"t15{suffix}", row, "主动评价覆盖部门率", u["evaluated_depts"],
-              u["depts_with_items"])
+        check(
+            failures, exceptions, f"t15{suffix}", row, "主动评价覆盖部门率", u["evaluated_depts"], u["depts_with_items"]
+        )
     assert not failures, failures
 
 
@@ -335,8 +358,14 @@ def test_evaluated_items_have_cases_where_possible(db):
 
 def test_plan_columns(built):
     _, items, _ = built
-    assert set(items.plan.column_names) >= {"item_code", "dept_id", "region_code", "is_license", "has_ytd_case",
-                                           "has_active_eval"}
+    assert set(items.plan.column_names) >= {
+        "item_code",
+        "dept_id",
+        "region_code",
+        "is_license",
+        "has_ytd_case",
+        "has_active_eval",
+    }
     for c in ("is_license", "has_ytd_case", "has_active_eval"):
         assert items.plan.column(c).null_count == 0
 

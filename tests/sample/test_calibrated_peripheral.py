@@ -25,8 +25,11 @@ def roster():
 def test_t07_sealed_departments(roster):
     seals = build_peripheral(roster, dt.date(2020, 12, 25))["e_seals"].to_pylist()
     uscc = {d.dept_id: d.uscc for d in roster.depts}
-    sealed = {s["dept_id"] for s in seals
-              if s["status"] == "active" and is_valid_uscc(s["uscc"]) and s["uscc"] == uscc[s["dept_id"]]}
+    sealed = {
+        s["dept_id"]
+        for s in seals
+        if s["status"] == "active" and is_valid_uscc(s["uscc"]) and s["uscc"] == uscc[s["dept_id"]]
+    }
     for r in unit_rows("t07"):
         members = [d for d in roster.unit_depts("city_area", roster.region_by_name(r["省辖市"])) if not d.is_tax]
         assert sum(d.dept_id in sealed for d in members) == int(r["已制章部门数量"]), r["省辖市"]
@@ -46,16 +49,23 @@ def test_t16_t17_tickets(roster):
             if name == "合计":
                 ids = everyone
             else:
-                code = (roster.dept_by_name(name).dept_id if scope == "province_dept"
-                        else roster.region_by_name(name))
+                code = roster.dept_by_name(name).dept_id if scope == "province_dept" else roster.region_by_name(name)
                 ids = [d.dept_id for d in roster.unit_depts(scope, code)]
                 everyone += ids
             mine = t.dept_id.isin(ids).to_numpy()
-            for kind, received, rate in (("consultation", "咨询总计收到", "咨询按期办结率"),
-                                         ("complaint", "投诉总计收到", "投诉按期办结率")):
+            for kind, received, rate in (
+                ("consultation", "咨询总计收到", "咨询按期办结率"),
+                ("complaint", "投诉总计收到", "投诉按期办结率"),
+            ):
                 m = mine & (t.kind == kind).to_numpy()
                 assert m.sum() == int(r[received]), (stem, name, kind)
                 d = int((m & ~pending).sum())
                 text = r[rate]
-                assert (d == 0) if text.strip() == "-" else prints_as(int((m & on).sum()), d, text), \
-                    (stem, name, kind, int((m & on).sum()), d, text)
+                assert (d == 0) if text.strip() == "-" else prints_as(int((m & on).sum()), d, text), (
+                    stem,
+                    name,
+                    kind,
+                    int((m & on).sum()),
+                    d,
+                    text,
+                )

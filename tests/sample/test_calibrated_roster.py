@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from zwfw_contract.sources import SOURCES_BY_NAME
 from zwfw_sample.calibrated.roster import REQUIRED_LOCAL_KINDS, build_roster
 from zwfw_sample.uscc import is_valid_uscc
-from zwfw_contract.sources import SOURCES_BY_NAME
 
 PRINTED = Path(__file__).parents[1] / "fixtures" / "bulletin-2020-12-25"
 
@@ -51,13 +51,24 @@ def test_province_departments_in_table1_order(roster):
     ids = [d.dept_id for d in province]
     assert ids == sorted(ids)
     # Everything printed only elsewhere comes after table 1 and never gets items.
-    assert all(not d.item_eligible for d in province[len(t01):])
-    assert {d.dept_name for d in province[len(t01):]} >= {"河南省侨办", "河南省粮食局", "河南省电影局", "河南省广播电视台"}
+    assert all(not d.item_eligible for d in province[len(t01) :])
+    assert {d.dept_name for d in province[len(t01) :]} >= {
+        "河南省侨办",
+        "河南省粮食局",
+        "河南省电影局",
+        "河南省广播电视台",
+    }
 
 
 def test_printed_units_resolve(roster):
-    for stem, col in (("t04", "颁证单位"), ("t10", "省直部门"), ("t12", "省直部门"), ("t14", "省直部门"),
-                      ("t16", "省直部门"), ("t05", "责任部门")):
+    for stem, col in (
+        ("t04", "颁证单位"),
+        ("t10", "省直部门"),
+        ("t12", "省直部门"),
+        ("t14", "省直部门"),
+        ("t16", "省直部门"),
+        ("t05", "责任部门"),
+    ):
         for r in units(stem):
             assert roster.dept_by_name(r[col]).level == "province", (stem, r[col])
     for r in rows("t13"):

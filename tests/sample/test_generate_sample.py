@@ -15,10 +15,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from zwfw_contract.sources import SOURCES, SOURCES_BY_NAME
 from zwfw_sample import delivery_window, generate_snapshot
 from zwfw_sample.uscc import is_valid_uscc
 from zwfw_sample.world import build_world
-from zwfw_contract.sources import SOURCES, SOURCES_BY_NAME
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bulletin-2020-12-25"
 
@@ -40,6 +40,7 @@ EXPECTED_FILES = {
 
 
 # --- reading back ----------------------------------------------------------------------------
+
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     raw = path.read_bytes()
@@ -81,21 +82,40 @@ def snap(sample) -> Path:
 
 @pytest.fixture(scope="module")
 def ref(snap):
-    return {s: source_rows(snap, s) for s in ("regions", "population", "departments", "license_types",
-                                             "license_stats", "auth_systems", "branch_hall_items")}
+    return {
+        s: source_rows(snap, s)
+        for s in (
+            "regions",
+            "population",
+            "departments",
+            "license_types",
+            "license_stats",
+            "auth_systems",
+            "branch_hall_items",
+        )
+    }
 
 
 # --- timing, files, formats ------------------------------------------------------------------
 
+
 def test_default_generation_time_and_volume(sample, capsys):
     res, seconds = sample
     with capsys.disabled():
-        print(f"\n[generate] default scale, snapshot 2020-12-25: {seconds:.2f}s, "
-              f"{sum(res.rows.values())} rows: " + ", ".join(f"{k}={v}" for k, v in res.rows.items()))
-    cases = {r for f in ("part-000.csv", "part-001.csv") for r in
-             pacsv.read_csv(res.snapshot_dir / "cases" / f,
-                            convert_options=pacsv.ConvertOptions(column_types={"case_id": pa.string()}),
-                            ).column("case_id").to_pylist()}
+        print(
+            f"\n[generate] default scale, snapshot 2020-12-25: {seconds:.2f}s, "
+            f"{sum(res.rows.values())} rows: " + ", ".join(f"{k}={v}" for k, v in res.rows.items())
+        )
+    cases = {
+        r
+        for f in ("part-000.csv", "part-001.csv")
+        for r in pacsv.read_csv(
+            res.snapshot_dir / "cases" / f,
+            convert_options=pacsv.ConvertOptions(column_types={"case_id": pa.string()}),
+        )
+        .column("case_id")
+        .to_pylist()
+    }
     cases |= set(pq.read_table(res.snapshot_dir / "cases" / "part-002.parquet").column("case_id").to_pylist())
     assert 50_000 < len(cases) < 250_000  # "on the order of 100k cases"
 
@@ -112,8 +132,9 @@ def test_every_source_in_its_formats(sample):
             if path.suffix == ".parquet":
                 header = pq.read_schema(path).names
             elif path.suffix == ".xlsx":
-                header = list(next(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(
-                    values_only=True)))
+                header = list(
+                    next(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+                )
             else:
                 header = next(csv.reader(io.StringIO(read_csv_text(path))))
             assert header == expected, f
@@ -161,6 +182,7 @@ def test_spelling_variety(snap):
 
 
 # --- roster --------------------------------------------------------------------------------
+
 
 def test_regions_roster(ref):
     regions = ref["regions"]
@@ -225,6 +247,7 @@ def test_items_and_steps(snap):
 
 # --- bulletin figures reproduced by construction ---------------------------------------------
 
+
 def test_table4_and_5_licences(ref):
     depts = {d["dept_id"]: d["dept_name"] for d in ref["departments"]}
     types = {t["type_code"]: t for t in ref["license_types"]}
@@ -244,12 +267,16 @@ def test_table4_and_5_licences(ref):
             if t["national_standard"] == "true":
                 status[t["type_name"]] = [sealed, conf]
     for row in fixture("t04")[:-1]:
-        assert per[row["颁证单位"]] == [int(row["责任证照种类(种)"]), int(row["加盖电子印章的证照类型数量(种)"]),
-                                      int(row["加盖电子印章的证照数量(个)"])], row["颁证单位"]
+        assert per[row["颁证单位"]] == [
+            int(row["责任证照种类(种)"]),
+            int(row["加盖电子印章的证照类型数量(种)"]),
+            int(row["加盖电子印章的证照数量(个)"]),
+        ], row["颁证单位"]
     assert len(per) == 30
     printed_t5 = [r["工程标准名称"] for r in fixture("t05")]
-    assert [t["type_name"] for t in ref["license_types"] if t["level"] == "province"
-            and t["national_standard"] == "true"] == printed_t5
+    assert [
+        t["type_name"] for t in ref["license_types"] if t["level"] == "province" and t["national_standard"] == "true"
+    ] == printed_t5
     for row in fixture("t05"):
         sealed, conf = status[row["工程标准名称"]]
         expected = "未制成" if sealed == 0 else "已制作,但不符合国家工程标准" if conf == 0 else "已制出部分证照"
@@ -259,12 +286,17 @@ def test_table4_and_5_licences(ref):
 def test_table6_city_licences(ref):
     city_types = [t for t in ref["license_types"] if t["level"] == "city"]
     assert [(t["type_name"], t["issuer_category"]) for t in city_types] == [
-        (r["工程标准名称"], r["责任部门"]) for r in fixture("t06")]
+        (r["工程标准名称"], r["责任部门"]) for r in fixture("t06")
+    ]
     dept_region = {d["dept_id"]: d["region_code"] for d in ref["departments"]}
     for t, row in zip(city_types, fixture("t06")):
-        having = {dept_region[s["issuer_dept_id"]] for s in ref["license_stats"]
-                  if s["type_code"] == t["type_code"] and int(s["conformant_count"]) > 0
-                  and int(s["conformant_count"]) <= int(s["sealed_count"])}
+        having = {
+            dept_region[s["issuer_dept_id"]]
+            for s in ref["license_stats"]
+            if s["type_code"] == t["type_code"]
+            and int(s["conformant_count"]) > 0
+            and int(s["conformant_count"]) <= int(s["sealed_count"])
+        }
         n = len(having)
         expected = "各市均已制作部分证照" if n == 18 else "各市均未制出" if n == 0 else "部分市已生成部分证照"
         assert row["标准化制作进展情况"] == expected, t["type_name"]
@@ -274,11 +306,17 @@ def test_tables_12_13_open_systems(ref):
     depts = {d["dept_id"]: d for d in ref["departments"]}
     regions = {r["region_code"]: r["region_name"] for r in ref["regions"]}
     open_ = [(depts[a["dept_id"]], a) for a in ref["auth_systems"] if a["integrated"] is False]
-    prov = {(d["dept_name"], a["system_name"], a["integration_started"], a["url"]) for d, a in open_
-            if d["region_code"] == "410000"}
+    prov = {
+        (d["dept_name"], a["system_name"], a["integration_started"], a["url"])
+        for d, a in open_
+        if d["region_code"] == "410000"
+    }
     assert prov == {(r["省直部门"], r["系统名称"], r["是否开展对接"], r["备注"]) for r in fixture("t12")}
-    cnty = {(regions[d["region_code"]], a["system_name"], a["integration_started"], a["url"]) for d, a in open_
-            if d["region_code"] != "410000"}
+    cnty = {
+        (regions[d["region_code"]], a["system_name"], a["integration_started"], a["url"])
+        for d, a in open_
+        if d["region_code"] != "410000"
+    }
     assert cnty == {(r["所属地区"], r["系统名称"], r["是否开展对接"], r["备注"]) for r in fixture("t13")}
 
 
@@ -304,6 +342,7 @@ def test_zhengzhou_seals_have_wrong_usccs(snap, ref):
 
 
 # --- events --------------------------------------------------------------------------------
+
 
 def test_events_content(snap):
     cases = pq.read_table(snap / "cases" / "part-002.parquet").to_pylist()
@@ -339,6 +378,7 @@ def test_deliberately_bad_rows(sample):
 
 # --- determinism and deltas --------------------------------------------------------------
 
+
 def _all_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -370,8 +410,10 @@ def test_weekly_deltas_add_up_to_the_backfill(tmp_path):
     wk1 = generate_snapshot(tmp_path / "weekly", dt.date(2020, 12, 18), **kw)
     wk2 = generate_snapshot(tmp_path / "weekly", dt.date(2020, 12, 25), delta_days=7, **kw)
     full = generate_snapshot(tmp_path / "full", dt.date(2020, 12, 25), **kw)
-    assert delivery_window(dt.date(2020, 12, 25), 7) == (dt.datetime(2020, 12, 19),
-                                                         dt.datetime(2020, 12, 25, 23, 59, 59))
+    assert delivery_window(dt.date(2020, 12, 25), 7) == (
+        dt.datetime(2020, 12, 19),
+        dt.datetime(2020, 12, 25, 23, 59, 59),
+    )
     for source, key in (("cases", "case_id"), ("evaluations", "eval_id")):
         v1, v2, vf = (_versions(r.snapshot_dir, source, key) for r in (wk1, wk2, full))
         bad = {v for v in v1 | v2 | vf if v[0][7:11] in ("9918", "9925")}  # the deliberately bad rows

@@ -33,8 +33,9 @@ def test_any_other_check_character_is_invalid(code):
             assert not is_valid_uscc(code[:17] + c)
 
 
-@pytest.mark.parametrize("bad", [None, "", "91350100M000100Y4", "91350100M000100Y433", "91350100M000100I43",
-                                 "91350100m000100Y43", 91350100])
+@pytest.mark.parametrize(
+    "bad", [None, "", "91350100M000100Y4", "91350100M000100Y433", "91350100M000100I43", "91350100m000100Y43", 91350100]
+)
 def test_malformed_codes_are_invalid(bad):
     assert not is_valid_uscc(bad)
 

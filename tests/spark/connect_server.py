@@ -37,24 +37,42 @@ def connect_server(folder: Path, timeout: float = 180) -> Iterator[str]:
     folder.mkdir(parents=True, exist_ok=True)
     home = Path(pyspark.__file__).parent
     port = _free_port()
-    cmd = [str(home / "bin" / "spark-submit"), "--master", "local[2]", "--driver-memory", "3g",
-           "--class", SERVER_CLASS, "--name", "zwfw test Spark Connect server",
-           "--conf", f"spark.connect.grpc.binding.port={port}",
-           "--conf", "spark.sql.catalogImplementation=hive",
-           "--conf", f"spark.sql.warehouse.dir={folder / 'warehouse'}",
-           "--conf", f"spark.local.dir={folder / 'tmp'}",
-           "--conf", "spark.ui.enabled=false",
-           "--driver-java-options", f"-Dderby.system.home={folder / 'derby'}"]
+    cmd = [
+        str(home / "bin" / "spark-submit"),
+        "--master",
+        "local[2]",
+        "--driver-memory",
+        "3g",
+        "--class",
+        SERVER_CLASS,
+        "--name",
+        "zwfw test Spark Connect server",
+        "--conf",
+        f"spark.connect.grpc.binding.port={port}",
+        "--conf",
+        "spark.sql.catalogImplementation=hive",
+        "--conf",
+        f"spark.sql.warehouse.dir={folder / 'warehouse'}",
+        "--conf",
+        f"spark.local.dir={folder / 'tmp'}",
+        "--conf",
+        "spark.ui.enabled=false",
+        "--driver-java-options",
+        f"-Dderby.system.home={folder / 'derby'}",
+    ]
     log = (folder / "server.log").open("w")
     env = {k: v for k, v in os.environ.items() if k != "SPARK_REMOTE"}
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**env, "SPARK_HOME": str(home)},
-                              start_new_session=True)
+    server = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, env={**env, "SPARK_HOME": str(home)}, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + timeout
         while not _listening(port):
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Spark Connect server did not start (exit {server.poll()}):\n"
-                                   + (folder / "server.log").read_text()[-3000:])
+                raise RuntimeError(
+                    f"the Spark Connect server did not start (exit {server.poll()}):\n"
+                    + (folder / "server.log").read_text()[-3000:]
+                )
             time.sleep(1)
         yield f"sc://localhost:{port}"
     finally:

@@ -16,17 +16,26 @@ FLOATING = ("DOUBLE", "FLOAT", "REAL")
 
 
 def _columns(con: duckdb.DuckDBPyConnection, db: str, table: str) -> dict[str, str]:
-    return dict(con.execute("select column_name, data_type from duckdb_columns() where database_name = ? "
-                            "and schema_name = 'marts' and table_name = ? order by column_index",
-                            [db, table]).fetchall())
+    return dict(
+        con.execute(
+            "select column_name, data_type from duckdb_columns() where database_name = ? "
+            "and schema_name = 'marts' and table_name = ? order by column_index",
+            [db, table],
+        ).fetchall()
+    )
 
 
 def marts(warehouse: Path) -> list[str]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' "
-                                          "union select view_name from duckdb_views() where schema_name = 'marts' "
-                                          "order by 1").fetchall()]
+        return [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' "
+                "union select view_name from duckdb_views() where schema_name = 'marts' "
+                "order by 1"
+            ).fetchall()
+        ]
     finally:
         con.close()
 
@@ -56,13 +65,15 @@ def differences(expected: Path, actual: Path, table: str, snapshot: dt.date, lim
         if list(want) != list(got):
             return [f"{table}: columns {list(got)} instead of {list(want)}"]
         exact = [c for c, t in want.items() if t not in FLOATING and got[c] not in FLOATING]
-        order = ", ".join([f'"{c}"' for c in exact] +
-                          [f'round("{c}", 9)' for c in want if c not in exact]) + " nulls first"
+        order = (
+            ", ".join([f'"{c}"' for c in exact] + [f'round("{c}", 9)' for c in want if c not in exact]) + " nulls first"
+        )
         cols = ", ".join(f'"{c}"' for c in want)
         rows = {}
         for db in ("expected", "actual"):
-            rows[db] = con.execute(f'select {cols} from {db}.marts."{table}" where snapshot_date = ? '
-                                   f"order by {order}", [snapshot]).fetchall()
+            rows[db] = con.execute(
+                f'select {cols} from {db}.marts."{table}" where snapshot_date = ? order by {order}', [snapshot]
+            ).fetchall()
     finally:
         con.close()
     if len(rows["expected"]) != len(rows["actual"]):

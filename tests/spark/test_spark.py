@@ -4,8 +4,9 @@ the DuckDB build publishes, every data test runs in it, and every dbt unit test 
 The DuckDB reference is the session's `weekly_warehouse` (two weekly snapshots of the sample
 world: a backfill, then a 7-day delta); the Spark runs load the same deliveries into a
 warehouse of their own: the backfill on a local session, the delta and the unit tests on a
-Spark Connect server in a JVM of its own (what a cluster offers; docs/SPARK.md). Each Spark run takes several minutes on two cores: the whole module is
-marked `spark` (`pytest -m "not spark"` leaves it out; CI runs it).
+Spark Connect server in a JVM of its own (what a cluster offers; docs/SPARK.md). Each Spark run
+takes several minutes on two cores: the whole module is marked `spark` (`pytest -m "not spark"`
+leaves it out; CI runs it).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from connect_server import connect_server
-from dagster_project import config
 from spark_equivalence import differences, marts
+
+from dagster_project import config
 
 pytestmark = [pytest.mark.spark, pytest.mark.e2e]
 
@@ -35,8 +36,7 @@ BIN = Path(sys.executable).parent
 
 def _zwfw(*args: str, env: dict | None = None) -> tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
-    proc = subprocess.run([str(BIN / "zwfw"), *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run([str(BIN / "zwfw"), *args], capture_output=True, text=True, env={**os.environ, **(env or {})})
     return proc, time.monotonic() - started
 
 
@@ -53,8 +53,18 @@ def spark_built(weekly_warehouse, connect_url, tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("spark") / "wh" / "zwfw.duckdb"
     runs = []
     for snapshot, env in zip(SNAPSHOTS, ({}, {"SPARK_REMOTE": connect_url})):
-        proc, seconds = _zwfw("run", "--engine", "spark", "--raw-dir", str(weekly_warehouse["raw"]),
-                              "--snapshot", snapshot.isoformat(), "--warehouse", str(warehouse), env=env)
+        proc, seconds = _zwfw(
+            "run",
+            "--engine",
+            "spark",
+            "--raw-dir",
+            str(weekly_warehouse["raw"]),
+            "--snapshot",
+            snapshot.isoformat(),
+            "--warehouse",
+            str(warehouse),
+            env=env,
+        )
         assert proc.returncode == 0, f"zwfw run --engine spark {snapshot} {env}:\n{proc.stdout}\n{proc.stderr}"
         runs.append(proc)
         print(f"\nzwfw run --engine spark {snapshot} {env}: {seconds:.0f} s")
@@ -94,8 +104,10 @@ def test_every_mart_equals_duckdbs(spark_built, snapshot):
     assert problems == [], "\n".join(problems[:20])
     con = duckdb.connect(str(spark), read_only=True)
     try:  # not vacuous: both snapshots' metrics are there
-        assert con.execute("select count(*) from marts.fct_metrics where snapshot_date = ?",
-                           [snapshot]).fetchall()[0][0] > 1000
+        assert (
+            con.execute("select count(*) from marts.fct_metrics where snapshot_date = ?", [snapshot]).fetchall()[0][0]
+            > 1000
+        )
     finally:
         con.close()
 
@@ -104,8 +116,10 @@ def test_the_published_file_describes_every_column(spark_built):
     """Comments reach the published file from a Spark build too (import_marts, lake_sources)."""
     con = duckdb.connect(str(spark_built["warehouse"]), read_only=True)
     try:
-        bare = con.execute("select schema_name || '.' || table_name || '.' || column_name from duckdb_columns() "
-                           "where schema_name in ('marts', 'raw') and comment is null").fetchall()
+        bare = con.execute(
+            "select schema_name || '.' || table_name || '.' || column_name from duckdb_columns() "
+            "where schema_name in ('marts', 'raw') and comment is null"
+        ).fetchall()
         total = con.execute("select count(*) from duckdb_columns() where schema_name = 'marts'").fetchall()[0][0]
     finally:
         con.close()
@@ -116,19 +130,39 @@ def test_every_unit_test_passes_on_spark(spark_built):
     """`dbt test --select test_type:unit` through the Connect server the delta was built on (its
     catalog holds the relations the fixtures take their column types from)."""
     warehouse = spark_built["warehouse"]
-    settings = config.Settings.from_environ({config.SPARK_REMOTE_ENV: spark_built["remote"]}, warehouse=warehouse,
-                                            engine="spark")
+    settings = config.Settings.from_environ(
+        {config.SPARK_REMOTE_ENV: spark_built["remote"]}, warehouse=warehouse, engine="spark"
+    )
     env = settings.subprocess_environment()
     target = warehouse.parent / "dbt-unit-target"
     started = time.monotonic()
-    proc = subprocess.run([str(BIN / "dbt"), "test", "--select", "test_type:unit", "--target-path", str(target),
-                           "--project-dir", str(REPO / "dbt"), "--profiles-dir", str(REPO / "dbt"),
-                           "--target", settings.dbt_target,
-                           "--vars", json.dumps({"snapshot_date": SNAPSHOTS[-1].isoformat()})],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [
+            str(BIN / "dbt"),
+            "test",
+            "--select",
+            "test_type:unit",
+            "--target-path",
+            str(target),
+            "--project-dir",
+            str(REPO / "dbt"),
+            "--profiles-dir",
+            str(REPO / "dbt"),
+            "--target",
+            settings.dbt_target,
+            "--vars",
+            json.dumps({"snapshot_date": SNAPSHOTS[-1].isoformat()}),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     print(f"\ndbt unit tests on Spark: {time.monotonic() - started:.0f} s")
-    results = [r for r in json.loads((target / "run_results.json").read_text())["results"]
-               if r["unique_id"].startswith("unit_test.")]
+    results = [
+        r
+        for r in json.loads((target / "run_results.json").read_text())["results"]
+        if r["unique_id"].startswith("unit_test.")
+    ]
     failed = [r["unique_id"] for r in results if r["status"] != "pass"]
     declared = json.loads((target / "manifest.json").read_text()).get("unit_tests", {})
     assert proc.returncode == 0 and failed == [], "\n".join(failed) + "\n" + proc.stdout[-3000:]

@@ -21,8 +21,14 @@ CALIBRATED_SNAPSHOT = dt.date(2020, 12, 25)
 __all__ = ["CALIBRATED_SNAPSHOT", "DEFAULT_SCALE", "DEFAULT_SEED", "generate_calibrated"]
 
 
-def generate_calibrated(out_dir: Path, snapshot: dt.date, scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED,
-                        delta_days: int | None = None, on_file=None):
+def generate_calibrated(
+    out_dir: Path,
+    snapshot: dt.date,
+    scale: float = DEFAULT_SCALE,
+    seed: int = DEFAULT_SEED,
+    delta_days: int | None = None,
+    on_file=None,
+):
     """Write the delivery of `snapshot` (a backfill, or the last `delta_days` days of events)."""
     from zwfw_sample import delivery_window, write_delivery
 
@@ -36,12 +42,25 @@ def generate_calibrated(out_dir: Path, snapshot: dt.date, scale: float = DEFAULT
     start, end = delivery_window(snapshot, delta_days)
     roster = build_roster()
     items = build_items(roster)
-    ref = {"regions": roster.regions, "departments": roster.departments,
-           "population": build_population(roster, scale, items),
-           "service_items": items.service_items, "item_steps": items.item_steps,
-           **build_peripheral(roster, snapshot, items.service_items)}
+    ref = {
+        "regions": roster.regions,
+        "departments": roster.departments,
+        "population": build_population(roster, scale, items),
+        "service_items": items.service_items,
+        "item_steps": items.item_steps,
+        **build_peripheral(roster, snapshot, items.service_items),
+    }
     county = next(d for d in roster.depts if d.level == "county" and not d.is_tax)
     return write_delivery(
-        Path(out_dir), snapshot, delta_days, seed, ref,
-        iter_events(roster, items, scale, start, end, seed), build_tickets(roster, start, end, seed),
-        county_dept_id=county.dept_id, county_uscc=county.uscc, county_region=county.region_code, on_file=on_file)
+        Path(out_dir),
+        snapshot,
+        delta_days,
+        seed,
+        ref,
+        iter_events(roster, items, scale, start, end, seed),
+        build_tickets(roster, start, end, seed),
+        county_dept_id=county.dept_id,
+        county_uscc=county.uscc,
+        county_region=county.region_code,
+        on_file=on_file,
+    )

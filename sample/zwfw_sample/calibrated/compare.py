@@ -48,49 +48,105 @@ def _cols(prefix: str, spec: str) -> dict[str, Col]:
 
 
 _T08 = "政务服务事项总数:items:count 接入统一受理事项总数:ua_items:count 统一受理事项覆盖度:ua_coverage:pct"
-_T11 = ("办件网上受理率:online_acceptance:pct 办件涉及事项发生率:item_incidence:pct "
-        "行政许可类办件涉及事项发生率:license_item_incidence:pct 人均办件量（件）:cases_per_capita:dec3")
-_T15 = ("主动评价总数:active_evals:scaled 主动评价率:active_eval_rate:pct 主动评价数据完整性:eval_completeness:pct "
-        "主动评价覆盖事项率:item_coverage:pct 主动评价覆盖部门率:dept_coverage:pct 差评按期整改率:rectify_on_time:pct")
-_T17 = ("咨询总计收到:consult_received:count 咨询按期办结率:consult_on_time:pct "
-        "投诉总计收到:complaint_received:count 投诉按期办结率:complaint_on_time:pct")
+_T11 = (
+    "办件网上受理率:online_acceptance:pct 办件涉及事项发生率:item_incidence:pct "
+    "行政许可类办件涉及事项发生率:license_item_incidence:pct 人均办件量（件）:cases_per_capita:dec3"
+)
+_T15 = (
+    "主动评价总数:active_evals:scaled 主动评价率:active_eval_rate:pct 主动评价数据完整性:eval_completeness:pct "
+    "主动评价覆盖事项率:item_coverage:pct 主动评价覆盖部门率:dept_coverage:pct 差评按期整改率:rectify_on_time:pct"
+)
+_T17 = (
+    "咨询总计收到:consult_received:count 咨询按期办结率:consult_on_time:pct "
+    "投诉总计收到:complaint_received:count 投诉按期办结率:complaint_on_time:pct"
+)
 
 PARTS: dict[str, Part] = {
-    "t01": Part(1, "province_dept", _cols("t01", "不见面审批事项占比:zero_visit_share:pct "
-                                              "行政许可类即办件占比:instant_share_license:pct "
-                                              "行政许可类时限压缩比例:time_compression_license:pct")),
-    "t02": Part(2, "city_level", {"市本级流程内容详实率": Col("t02_process_complete", "pct", "city_level"),
-                                  "所辖县（市、区）流程内容详实率": Col("t02_process_complete", "pct", "city_counties")}),
+    "t01": Part(
+        1,
+        "province_dept",
+        _cols(
+            "t01",
+            "不见面审批事项占比:zero_visit_share:pct "
+            "行政许可类即办件占比:instant_share_license:pct "
+            "行政许可类时限压缩比例:time_compression_license:pct",
+        ),
+    ),
+    "t02": Part(
+        2,
+        "city_level",
+        {
+            "市本级流程内容详实率": Col("t02_process_complete", "pct", "city_level"),
+            "所辖县（市、区）流程内容详实率": Col("t02_process_complete", "pct", "city_counties"),
+        },
+    ),
     "t03": Part(3, "direct_county", _cols("t03", "流程内容详实率:process_complete:pct")),
-    "t04": Part(4, "province_dept", _cols("t04", "责任证照种类(种):types_responsible:count "
-                                              "加盖电子印章的证照类型数量(种):types_sealed:count "
-                                              "依类型完成率:type_completion:pct "
-                                              "加盖电子印章的证照数量(个):sealed_licenses:count")),
-    "t05": Part(5, "license_type", {"标准化制作进展情况": Col("t05_status", "text"),
-                                    "责任部门": Col("t05_issuer", "issuer")}),
-    "t06": Part(6, "license_type", {"标准化制作进展情况": Col("t06_status", "text"),
-                                    "责任部门": Col("t06_issuer", "issuer")}),
-    "t07": Part(7, "city_area", _cols("t07", "部门数量:departments:count 已制章部门数量:sealed_departments:count "
-                                          "已制电子印章部门覆盖度:seal_coverage:pct")),
+    "t04": Part(
+        4,
+        "province_dept",
+        _cols(
+            "t04",
+            "责任证照种类(种):types_responsible:count "
+            "加盖电子印章的证照类型数量(种):types_sealed:count "
+            "依类型完成率:type_completion:pct "
+            "加盖电子印章的证照数量(个):sealed_licenses:count",
+        ),
+    ),
+    "t05": Part(
+        5, "license_type", {"标准化制作进展情况": Col("t05_status", "text"), "责任部门": Col("t05_issuer", "issuer")}
+    ),
+    "t06": Part(
+        6, "license_type", {"标准化制作进展情况": Col("t06_status", "text"), "责任部门": Col("t06_issuer", "issuer")}
+    ),
+    "t07": Part(
+        7,
+        "city_area",
+        _cols(
+            "t07",
+            "部门数量:departments:count 已制章部门数量:sealed_departments:count "
+            "已制电子印章部门覆盖度:seal_coverage:pct",
+        ),
+    ),
     "t08a": Part(8, "city_level", _cols("t08", _T08)),
     "t08b": Part(8, "direct_county", _cols("t08", _T08)),
     "t09": Part(9, "city_counties", _cols("t09", _T08)),
-    "t10": Part(10, "province_dept", _cols("t10", "办件网上受理率:online_acceptance:pct 政务服务事项总数:items:count "
-                                               "未产生办件的事项数:items_without_cases:count "
-                                               "未产生办件的行政许可类事项数:license_items_without_cases:count")),
+    "t10": Part(
+        10,
+        "province_dept",
+        _cols(
+            "t10",
+            "办件网上受理率:online_acceptance:pct 政务服务事项总数:items:count "
+            "未产生办件的事项数:items_without_cases:count "
+            "未产生办件的行政许可类事项数:license_items_without_cases:count",
+        ),
+    ),
     "t11a": Part(11, "city_total", _cols("t11", _T11)),
     "t11b": Part(11, "direct_county", _cols("t11", _T11)),
     "t12": Part(12, "auth_system", {}),
     "t13": Part(13, "auth_system", {}),
-    "t14": Part(14, "province_dept", {h: Col(c.metric_code.replace("t15_", "t14_"), c.kind)
-                                      for h, c in _cols("t15", _T15).items() if h != "主动评价覆盖部门率"}),
+    "t14": Part(
+        14,
+        "province_dept",
+        {
+            h: Col(c.metric_code.replace("t15_", "t14_"), c.kind)
+            for h, c in _cols("t15", _T15).items()
+            if h != "主动评价覆盖部门率"
+        },
+    ),
     "t15a": Part(15, "city_total", _cols("t15", _T15)),
     "t15b": Part(15, "direct_county", _cols("t15", _T15)),
     "t16": Part(16, "province_dept", _cols("t16", _T17)),
     "t17a": Part(17, "city_total", _cols("t17", _T17)),
     "t17b": Part(17, "direct_county", _cols("t17", _T17)),
-    "t18": Part(18, "city", _cols("t18", "分厅事项接入数量(项):items:count 目标完成情况:target_completion:floor "
-                                       "非查询类事项上线数量(项):non_query_items:count 非查询类事项占比:non_query_share:floor")),
+    "t18": Part(
+        18,
+        "city",
+        _cols(
+            "t18",
+            "分厅事项接入数量(项):items:count 目标完成情况:target_completion:floor "
+            "非查询类事项上线数量(项):non_query_items:count 非查询类事项占比:non_query_share:floor",
+        ),
+    ),
 }
 SYSTEM_TABLES = {"t12": "t12_open_systems", "t13": "t13_open_systems"}
 
@@ -146,9 +202,14 @@ def _excepted(exc: dict[tuple[str, str, str], Excepted], stem: str, unit: str, c
     return exc.get((stem, unit, column))
 
 
-def compare_part(stem: str, rows: list[dict[str, str]], metrics_index: dict[tuple, str | None],
-                 exc: dict[tuple[str, str, str], Excepted], scale: float,
-                 issuers: dict[tuple[int, str], str] | None = None) -> list[Cell]:
+def compare_part(
+    stem: str,
+    rows: list[dict[str, str]],
+    metrics_index: dict[tuple, str | None],
+    exc: dict[tuple[str, str, str], Excepted],
+    scale: float,
+    issuers: dict[tuple[int, str], str] | None = None,
+) -> list[Cell]:
     """Every printed cell of one table part (rows as printed, 合计 included)."""
     part = PARTS[stem]
     out = []
@@ -163,12 +224,16 @@ def compare_part(stem: str, rows: list[dict[str, str]], metrics_index: dict[tupl
                 ok = same_issuer(printed, got) if part.table_no == 5 else printed == got
             else:
                 got = metrics_index.get((part.table_no, col.metric_code, scope, key_unit))
-                if got is None and normalise(printed, col.kind) == "-" and \
-                        (part.table_no, col.metric_code, scope, key_unit) not in metrics_index:
+                if (
+                    got is None
+                    and normalise(printed, col.kind) == "-"
+                    and (part.table_no, col.metric_code, scope, key_unit) not in metrics_index
+                ):
                     got = "-"  # a unit with no row in that scope (济源示范区 has no counties): printed -
                 ok = normalise(printed, col.kind) == normalise(got, col.kind)
             e = _excepted(exc, stem, key_unit, heading) or (
-                _excepted(exc, stem, unit, heading) if key_unit != unit else None)
+                _excepted(exc, stem, unit, heading) if key_unit != unit else None
+            )
             if col.kind == "scaled" and scale != 1:
                 status = REPRODUCED if ok else SCALED
             elif ok:
@@ -177,8 +242,9 @@ def compare_part(stem: str, rows: list[dict[str, str]], metrics_index: dict[tupl
                 status = EXCEPTED
             else:
                 status = MISMATCH
-            out.append(Cell(stem, key_unit, heading, printed, got, status,
-                            e.arithmetic if (e is not None and not ok) else ""))
+            out.append(
+                Cell(stem, key_unit, heading, printed, got, status, e.arithmetic if (e is not None and not ok) else "")
+            )
     return out
 
 
@@ -202,8 +268,9 @@ def compare_systems(stem: str, rows: list[dict[str, str]], systems: list[dict]) 
     return out
 
 
-def compare_order(stem: str, printed_units: list[str], mart_units: list[str] | None,
-                  exc: dict[tuple[str, str, str], Excepted]) -> Cell:
+def compare_order(
+    stem: str, printed_units: list[str], mart_units: list[str] | None, exc: dict[tuple[str, str, str], Excepted]
+) -> Cell:
     """A table part's unit order: printed vs the mart's print_order. An order exception covers a
     difference only when the mart prints exactly the order the exception says the rule gives."""
     printed = " > ".join(printed_units)
@@ -216,9 +283,15 @@ def compare_order(stem: str, printed_units: list[str], mart_units: list[str] | N
     return Cell(stem, "", ORDER, printed, got, MISMATCH)
 
 
-def compare_all(metrics: list[dict], orders: dict[str, list[str]], systems: dict[str, list[dict]],
-                issuers: dict[tuple[int, str], str], excepted: list[Excepted], scale: float,
-                printed: dict[str, list[dict[str, str]]] | None = None) -> list[Cell]:
+def compare_all(
+    metrics: list[dict],
+    orders: dict[str, list[str]],
+    systems: dict[str, list[dict]],
+    issuers: dict[tuple[int, str], str],
+    excepted: list[Excepted],
+    scale: float,
+    printed: dict[str, list[dict[str, str]]] | None = None,
+) -> list[Cell]:
     """Every printed figure of every table part, then each part's print order."""
     printed = printed or {s: list(printed_table(s)) for s in STEMS}
     exc = {(e.table, e.unit, e.column): e for e in excepted}
@@ -241,70 +314,106 @@ def summary(cells: list[Cell]) -> str:
     n = Counter(c.status for c in figures)
     orders = [c for c in cells if c.column == ORDER]
     o = Counter(c.status for c in orders)
-    return (f"reproduced {n[REPRODUCED]} of {len(figures)} printed figures ({n[EXCEPTED]} excepted, "
-            f"{n[SCALED]} scaled counts compared only at scale 1, {n[MISMATCH]} mismatches); print order: "
-            f"{o[REPRODUCED]} of {len(orders)} table parts as printed, {o[EXCEPTED]} excepted, "
-            f"{o[MISMATCH]} mismatches")
+    return (
+        f"reproduced {n[REPRODUCED]} of {len(figures)} printed figures ({n[EXCEPTED]} excepted, "
+        f"{n[SCALED]} scaled counts compared only at scale 1, {n[MISMATCH]} mismatches); print order: "
+        f"{o[REPRODUCED]} of {len(orders)} table parts as printed, {o[EXCEPTED]} excepted, "
+        f"{o[MISMATCH]} mismatches"
+    )
 
 
 def render_mismatches(cells: list[Cell]) -> str:
-    return "\n".join(f"{c.table} {c.unit or '-'} {c.column}: printed {c.printed!r}, warehouse {c.got!r}"
-                     + (f" ({c.note})" if c.note else "") for c in cells if c.status == MISMATCH)
+    return "\n".join(
+        f"{c.table} {c.unit or '-'} {c.column}: printed {c.printed!r}, warehouse {c.got!r}"
+        + (f" ({c.note})" if c.note else "")
+        for c in cells
+        if c.status == MISMATCH
+    )
 
 
 # --- the warehouse ---------------------------------------------------------------------------
 
 # Table marts with a print_order (stem → mart, scope filter).
 _ORDER_MARTS = {
-    "t01": ("fct_t01_item_standards", None), "t02": ("fct_t02_process_completeness", "city_level"),
-    "t03": ("fct_t03_process_completeness", None), "t04": ("fct_t04_license_completion", None),
-    "t07": ("fct_t07_seal_coverage", None), "t08a": ("fct_t08_unified_acceptance", "city_level"),
-    "t08b": ("fct_t08_unified_acceptance", "direct_county"), "t09": ("fct_t09_unified_acceptance", None),
-    "t10": ("fct_t10_case_acceptance", None), "t11a": ("fct_t11_case_acceptance", "city_total"),
-    "t11b": ("fct_t11_case_acceptance", "direct_county"), "t12": ("fct_t12_open_auth_systems", None),
-    "t14": ("fct_t14_evaluations", None), "t15a": ("fct_t15_evaluations", "city_total"),
-    "t15b": ("fct_t15_evaluations", "direct_county"), "t16": ("fct_t16_tickets", None),
-    "t17a": ("fct_t17_tickets", "city_total"), "t17b": ("fct_t17_tickets", "direct_county"),
-    "t18": ("fct_t18_branch_halls", None), "t05": ("fct_t05_province_license_standard", None),
-    "t06": ("fct_t06_city_license_standard", None), "t13": ("fct_t13_open_auth_systems", None),
+    "t01": ("fct_t01_item_standards", None),
+    "t02": ("fct_t02_process_completeness", "city_level"),
+    "t03": ("fct_t03_process_completeness", None),
+    "t04": ("fct_t04_license_completion", None),
+    "t07": ("fct_t07_seal_coverage", None),
+    "t08a": ("fct_t08_unified_acceptance", "city_level"),
+    "t08b": ("fct_t08_unified_acceptance", "direct_county"),
+    "t09": ("fct_t09_unified_acceptance", None),
+    "t10": ("fct_t10_case_acceptance", None),
+    "t11a": ("fct_t11_case_acceptance", "city_total"),
+    "t11b": ("fct_t11_case_acceptance", "direct_county"),
+    "t12": ("fct_t12_open_auth_systems", None),
+    "t14": ("fct_t14_evaluations", None),
+    "t15a": ("fct_t15_evaluations", "city_total"),
+    "t15b": ("fct_t15_evaluations", "direct_county"),
+    "t16": ("fct_t16_tickets", None),
+    "t17a": ("fct_t17_tickets", "city_total"),
+    "t17b": ("fct_t17_tickets", "direct_county"),
+    "t18": ("fct_t18_branch_halls", None),
+    "t05": ("fct_t05_province_license_standard", None),
+    "t06": ("fct_t06_city_license_standard", None),
+    "t13": ("fct_t13_open_auth_systems", None),
 }
 
 
-def load_warehouse(path: Path, snapshot: str) -> tuple[list[dict], dict[str, list[str]], dict[str, list[dict]],
-                                                        dict[tuple[int, str], str]]:
+def load_warehouse(
+    path: Path, snapshot: str
+) -> tuple[list[dict], dict[str, list[str]], dict[str, list[dict]], dict[tuple[int, str], str]]:
     """(fct_metrics rows, print orders per part, open systems of tables 12/13, issuers of tables 5/6)."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
     try:
+
         def rows(sql: str, params=()) -> list[dict]:
             cur = con.execute(sql, list(params))
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r)) for r in cur.fetchall()]
 
-        metrics = rows("select table_no, metric_code, scope, unit_code, unit_name, value_text "
-                       "from marts.fct_metrics where snapshot_date = ?", [snapshot])
-        tables = {r["table_name"] for r in rows(
-            "select table_name from information_schema.tables where table_schema = 'marts'")}
+        metrics = rows(
+            "select table_no, metric_code, scope, unit_code, unit_name, value_text "
+            "from marts.fct_metrics where snapshot_date = ?",
+            [snapshot],
+        )
+        tables = {
+            r["table_name"]
+            for r in rows("select table_name from information_schema.tables where table_schema = 'marts'")
+        }
         orders: dict[str, list[str]] = {}
         for stem, (mart, scope) in _ORDER_MARTS.items():
             if mart not in tables:
                 continue
             where = "snapshot_date = ? and not is_total" + (" and scope = ?" if scope else "")
-            got = rows(f"select unit_name from marts.{mart} where {where} order by print_order",
-                       [snapshot, scope] if scope else [snapshot])
+            got = rows(
+                f"select unit_name from marts.{mart} where {where} order by print_order",
+                [snapshot, scope] if scope else [snapshot],
+            )
             units = [r["unit_name"] for r in got]
             orders[stem] = list(dict.fromkeys(units)) if stem in SYSTEM_TABLES else units
         systems = {stem: [r for r in metrics if r["metric_code"] == code] for stem, code in SYSTEM_TABLES.items()}
         issuers: dict[tuple[int, str], str] = {}
         if "fct_t05_province_license_standard" in tables:
-            issuers |= {(5, r["unit_name"]): r["issuer_dept_name"] for r in rows(
-                "select unit_name, issuer_dept_name from marts.fct_t05_province_license_standard "
-                "where snapshot_date = ?", [snapshot])}
+            issuers |= {
+                (5, r["unit_name"]): r["issuer_dept_name"]
+                for r in rows(
+                    "select unit_name, issuer_dept_name from marts.fct_t05_province_license_standard "
+                    "where snapshot_date = ?",
+                    [snapshot],
+                )
+            }
         if "fct_t06_city_license_standard" in tables:
-            issuers |= {(6, r["unit_name"]): r["issuer_category"] for r in rows(
-                "select unit_name, issuer_category from marts.fct_t06_city_license_standard "
-                "where snapshot_date = ?", [snapshot])}
+            issuers |= {
+                (6, r["unit_name"]): r["issuer_category"]
+                for r in rows(
+                    "select unit_name, issuer_category from marts.fct_t06_city_license_standard "
+                    "where snapshot_date = ?",
+                    [snapshot],
+                )
+            }
         return metrics, orders, systems, issuers
     finally:
         con.close()

@@ -39,22 +39,38 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zwfw_contract.sources import SOURCES_BY_NAME
 from zwfw_sample import reference as R
 from zwfw_sample import world as W
-from zwfw_contract.sources import SOURCES_BY_NAME
 
-from .fractions import (_interval, denominator_range, fraction_near, numerator_for, numerator_range,
-                        printed_value, render_text)
+from .fractions import (
+    _interval,
+    denominator_range,
+    fraction_near,
+    numerator_for,
+    numerator_range,
+    printed_value,
+    render_text,
+)
 from .printed import total_row, unit_rows
 
-__all__ = ["EVENT_EXCEPTIONS", "SNAPSHOT", "Unit", "UnitCounts", "build_population", "iter_events",
-           "population_2019", "unit_counts", "units"]
+__all__ = [
+    "EVENT_EXCEPTIONS",
+    "SNAPSHOT",
+    "Unit",
+    "UnitCounts",
+    "build_population",
+    "iter_events",
+    "population_2019",
+    "unit_counts",
+    "units",
+]
 
 SNAPSHOT = dt.date(2020, 12, 25)
 DAY = 86_400
@@ -82,6 +98,7 @@ EVENT_EXCEPTIONS: list[dict] = []  # filled by unit_counts(): printed 合计 the
 
 # --- units -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Unit:
     index: int
@@ -98,8 +115,7 @@ class Unit:
     rectify: str
 
 
-GROUPS = {"province": ("t10", "t14", None), "city": ("t11a", "t15a", "t11a"),
-          "direct": ("t11b", "t15b", "t11b")}
+GROUPS = {"province": ("t10", "t14", None), "city": ("t11a", "t15a", "t11a"), "direct": ("t11b", "t15b", "t11b")}
 
 
 def _name(row: dict) -> str:
@@ -132,9 +148,22 @@ def units(roster) -> tuple[Unit, ...]:
     for name, r10 in t10.items():
         d = roster.dept_by_name(name)
         r14 = t14[name]
-        out.append(Unit(len(out), "province", "province_dept", d.dept_id, name, (d.dept_id,),
-                        r10["办件网上受理率"], None, int(r14["主动评价总数"]), r14["主动评价率"],
-                        r14["主动评价数据完整性"], r14["差评按期整改率"]))
+        out.append(
+            Unit(
+                len(out),
+                "province",
+                "province_dept",
+                d.dept_id,
+                name,
+                (d.dept_id,),
+                r10["办件网上受理率"],
+                None,
+                int(r14["主动评价总数"]),
+                r14["主动评价率"],
+                r14["主动评价数据完整性"],
+                r14["差评按期整改率"],
+            )
+        )
     for group, scope, s11, s15 in (("city", "city_total", "t11a", "t15a"), ("direct", "direct_county", "t11b", "t15b")):
         r15 = {_name(r): r for r in unit_rows(s15)}
         for r11 in unit_rows(s11):
@@ -142,9 +171,22 @@ def units(roster) -> tuple[Unit, ...]:
             code = roster.region_by_name(name)
             members = tuple(d.dept_id for d in roster.unit_depts(scope, code))
             r = r15[name]
-            out.append(Unit(len(out), group, scope, code, name, members, r11["办件网上受理率"],
-                            r11["人均办件量（件）"], int(r["主动评价总数"]), r["主动评价率"],
-                            r["主动评价数据完整性"], r["差评按期整改率"]))
+            out.append(
+                Unit(
+                    len(out),
+                    group,
+                    scope,
+                    code,
+                    name,
+                    members,
+                    r11["办件网上受理率"],
+                    r11["人均办件量（件）"],
+                    int(r["主动评价总数"]),
+                    r["主动评价率"],
+                    r["主动评价数据完整性"],
+                    r["差评按期整改率"],
+                )
+            )
     return tuple(out)
 
 
@@ -153,6 +195,7 @@ def _unit_of_dept(roster) -> dict[str, int]:
 
 
 # --- exact counts ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class UnitCounts:
@@ -229,7 +272,7 @@ def _tilt(values: list[float], base: list[float], lo: list[float], hi: list[floa
     f0 = sum(w * (v - target) for w, v in zip(base, values))
     if f0 == 0:
         return list(base)
-    ext = [(l if (v - target) * f0 > 0 else h) for v, l, h in zip(values, lo, hi)]
+    ext = [(low if (v - target) * f0 > 0 else high) for v, low, high in zip(values, lo, hi)]
     slope = sum((e - w) * (v - target) for e, w, v in zip(ext, base, values))
     lam = 1.0 if slope == 0 else min(1.0, max(0.0, -f0 / slope))
     return [w + lam * (e - w) for w, e in zip(base, ext)]
@@ -283,8 +326,9 @@ def _population_full() -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, in
             continue
         if lo > hi:  # raise the city's (remembered) figure just enough
             new_city = need(city) + lo
-            adjustments.append((city, pop[city], new_city, f"{name_of[city]}: with {name_of[d]} ≥ {lo} the "
-                                f"city needs ≥ {new_city}"))
+            adjustments.append(
+                (city, pop[city], new_city, f"{name_of[city]}: with {name_of[d]} ≥ {lo} the city needs ≥ {new_city}")
+            )
             pop[city] = new_city
             hi = lo
         # keep some room on both sides where the range allows
@@ -302,7 +346,7 @@ def _population_unit_full(code: str, pop: dict[str, int]) -> int:
     return pop[code] - sum(pop[d] for d in R.DIRECT_ADMIN if _parent(d) == code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parent(code: str) -> str:
     return {c: city for city, _, cs in R.CITIES for c, _ in R.counties_of(cs)}.get(code, "")
 
@@ -330,8 +374,9 @@ def _unit_counts_cached(roster, items, scale: float) -> tuple[UnitCounts, ...]:
     out: list[UnitCounts] = []
     for group in ("province", "city", "direct"):
         gu = [u for u in us if u.group == group]
-        out += _group_counts(gu, [n_case[u.index] for u in gu], [n_eval[u.index] for u in gu], scale, pop_full,
-                             exceptions)
+        out += _group_counts(
+            gu, [n_case[u.index] for u in gu], [n_eval[u.index] for u in gu], scale, pop_full, exceptions
+        )
     EVENT_EXCEPTIONS[:] = _dedupe(EVENT_EXCEPTIONS + exceptions)
     return tuple(out)
 
@@ -353,8 +398,9 @@ def unit_counts(roster, items, scale: float) -> tuple[UnitCounts, ...]:
     return _unit_counts_cached(roster, items, float(scale))
 
 
-def _group_counts(gu: list[Unit], n_case: list[int], n_eval: list[int], scale: float, pop_full: dict[str, int],
-                  exceptions: list[dict]) -> list[UnitCounts]:
+def _group_counts(
+    gu: list[Unit], n_case: list[int], n_eval: list[int], scale: float, pop_full: dict[str, int], exceptions: list[dict]
+) -> list[UnitCounts]:
     group = gu[0].group
     s11, s15, _ = GROUPS[group]
     t11 = total_row(s11)
@@ -367,8 +413,9 @@ def _group_counts(gu: list[Unit], n_case: list[int], n_eval: list[int], scale: f
     A1 = [float(u.active) for u in gu]
     C1 = [u.active / _value(u.rate) if u.active else 0.0 for u in gu]
     P1 = [float(_population_unit_full(u.code, pop_full)) if group != "province" else 0.0 for u in gu]
-    Q1 = [(_value(u.per_head, "dec3") * P1[i] if group != "province" else C1[i] / done_share[i])
-          for i, u in enumerate(gu)]
+    Q1 = [
+        (_value(u.per_head, "dec3") * P1[i] if group != "province" else C1[i] / done_share[i]) for i, u in enumerate(gu)
+    ]
     N1 = [Q1[i] / qc_share[i] for i in range(k)]
     for i, u in enumerate(gu):
         if u.online.strip() in ("-", "--"):
@@ -402,8 +449,7 @@ def _group_counts(gu: list[Unit], n_case: list[int], n_eval: list[int], scale: f
         if any(v is None for v in rk.values()):
             return None, 10**12
         K = [numerator_for(gu[i].completeness, A[i]) if i in rk else 0 for i in range(k)]
-        C = [min(max(round(A[i] / _value(gu[i].rate)), rk[i][1][0]), rk[i][1][1]) if i in rk else 0
-             for i in range(k)]
+        C = [min(max(round(A[i] / _value(gu[i].rate)), rk[i][1][0]), rk[i][1][1]) if i in rk else 0 for i in range(k)]
         Kr = [rk[i][0] if i in rk else (0, 0) for i in range(k)]
         Cr = [rk[i][1] if i in rk else (0, 0) for i in range(k)]
         gk = _gap(K, Kr, live, _total_num_range(t15["主动评价数据完整性"], sum(A)))
@@ -448,8 +494,18 @@ def _group_counts(gu: list[Unit], n_case: list[int], n_eval: list[int], scale: f
             Qrng.append(qr)
             target_q = _value(u.per_head, "dec3") * p
             Q[i] = min(max(round(target_q), qr[0]), qr[1])
-        _fit(exceptions, s11, "人均办件量（件）", t11, Q, Qrng, list(range(k)), lambda x: (sum(x), sum(P)), "num",
-             mode="dec3")
+        _fit(
+            exceptions,
+            s11,
+            "人均办件量（件）",
+            t11,
+            Q,
+            Qrng,
+            list(range(k)),
+            lambda x: (sum(x), sum(P)),
+            "num",
+            mode="dec3",
+        )
 
     # 3. YTD cases N (weights of the online 合计) and online cases O
     Nmin = [max(Q[i], n_case[i]) for i in range(k)]
@@ -466,15 +522,15 @@ def _group_counts(gu: list[Unit], n_case: list[int], n_eval: list[int], scale: f
         rr = {i: _num_range(gu[i].online, N[i]) for i in live}
         if any(v is None for v in rr.values()):
             return None, 10**12
-        O = [numerator_for(gu[i].online, N[i]) if i in rr else 0 for i in range(k)]
+        online = [numerator_for(gu[i].online, N[i]) if i in rr else 0 for i in range(k)]
         Orng = [rr.get(i, (0, 0)) for i in range(k)]
-        g = _gap(O, Orng, live, _total_num_range(t11["办件网上受理率"], sum(N)))
-        return (O, Orng), abs(g) / max(1, sum(N))
+        g = _gap(online, Orng, live, _total_num_range(t11["办件网上受理率"], sum(N)))
+        return (online, Orng), abs(g) / max(1, sum(N))
 
     fitted, gap = n_fit(N)
     N, fitted, gap = _repair(N, live, n_fit, fitted, gap, lo=Nmin)
-    O, Orng = fitted
-    _fit(exceptions, s11, "办件网上受理率", t11, O, Orng, live, lambda x: (sum(x), sum(N)), "num")
+    online, Orng = fitted
+    _fit(exceptions, s11, "办件网上受理率", t11, online, Orng, live, lambda x: (sum(x), sum(N)), "num")
 
     # 4. 差评: B − W (the rectify denominator) and R
     D, Rr = _rectify(gu, A, s, exact, t15["差评按期整改率"], s15, exceptions)
@@ -484,8 +540,9 @@ def _group_counts(gu: list[Unit], n_case: list[int], n_eval: list[int], scale: f
         if A[i] >= 50 and _u01(3, u.index) < 0.5:
             w = 1 + int(_u01(4, u.index) * 3)
         w = min(w, A[i] - D[i])
-        out.append(UnitCounts(u, s[i], n_case[i], n_eval[i], N[i], O[i], Q[i], C[i], A[i], K[i], D[i] + w, Rr[i], w,
-                              P[i]))
+        out.append(
+            UnitCounts(u, s[i], n_case[i], n_eval[i], N[i], online[i], Q[i], C[i], A[i], K[i], D[i] + w, Rr[i], w, P[i])
+        )
     return out
 
 
@@ -565,14 +622,15 @@ def _weights(gu, n_case, n_eval, scale, exact, A1, C1, Q1, P1, N1, t11, t15):
         A_ub += [r1, r2]
         b_ub += [0.0, 0.0]
     bounds = [(s_lo[i], max(s_lo[i], s_hi[i])) for i in range(k)]
-    bounds += [(float(_min_cases(gu[i], n_case[i])) if base[i] > 0 else 0.0, None if base[i] > 0 else 0.0)
-               for i in range(k)]
+    bounds += [
+        (float(_min_cases(gu[i], n_case[i])) if base[i] > 0 else 0.0, None if base[i] > 0 else 0.0) for i in range(k)
+    ]
     bounds += [(0, None)] * (2 * m)
     res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
     if res.status != 0:
         raise AssertionError(f"{group}: weights LP failed: {res.message}")
     x = res.x
-    return [float(v) for v in x[:k]], [float(v) for v in x[k:2 * k]]
+    return [float(v) for v in x[:k]], [float(v) for v in x[k : 2 * k]]
 
 
 def _gap(x, rng, live, total) -> int:
@@ -630,13 +688,20 @@ def _fit(exceptions, stem, column, total, x, rng, live, sums, kind, mode="pct2")
         n, d = sums(x)
         lo_all = sum(rng[i][0] for i in live)
         hi_all = sum(rng[i][1] for i in live)
-        exceptions.append({
-            "table": stem, "unit": "合计", "column": column, "printed": text,
-            "reproduced": render_text(n, d, mode),
-            "arithmetic": (f"units that print as printed give Σ{'numerators' if kind == 'num' else 'denominators'}"
-                           f" in [{lo_all}, {hi_all}]; {text} needs [{L}, {H}] "
-                           f"({'over Σdenominator' if kind == 'num' else 'with Σnumerator'} {d if kind == 'num' else n})"),
-        })
+        exceptions.append(
+            {
+                "table": stem,
+                "unit": "合计",
+                "column": column,
+                "printed": text,
+                "reproduced": render_text(n, d, mode),
+                "arithmetic": (
+                    f"units that print as printed give Σ{'numerators' if kind == 'num' else 'denominators'}"
+                    f" in [{lo_all}, {hi_all}]; {text} needs [{L}, {H}] "
+                    f"({'over Σdenominator' if kind == 'num' else 'with Σnumerator'} {d if kind == 'num' else n})"
+                ),
+            }
+        )
         return
     for i, v in zip(live, sub):
         x[i] = v
@@ -684,9 +749,16 @@ def _rectify(gu, A, s, exact, total_text, stem, exceptions) -> tuple[list[int], 
                 best = (cost, combo, x)
             break
     if best is None:
-        exceptions.append({"table": stem, "unit": "合计", "column": "差评按期整改率", "printed": total_text,
-                           "reproduced": "", "arithmetic": "no whole 差评 counts within the units' active "
-                                                         "evaluations print every unit and the 合计"})
+        exceptions.append(
+            {
+                "table": stem,
+                "unit": "合计",
+                "column": "差评按期整改率",
+                "printed": total_text,
+                "reproduced": "",
+                "arithmetic": "no whole 差评 counts within the units' active evaluations print every unit and the 合计",
+            }
+        )
         for i, (n, d) in zip(other, [c[0] for c in lists]):
             Rr[i], D[i] = n, d
         for i in full:
@@ -730,6 +802,7 @@ def _x_range(rf: int, df: int, lo: Fraction, hi: Fraction, x_min: int, x_max: in
 
 # --- population ------------------------------------------------------------------------------
 
+
 def build_population(roster, scale: float, items=None) -> pa.Table:
     """CONTRACT §3 population for 2019 and 2020 at `scale`.
 
@@ -754,8 +827,13 @@ def build_population(roster, scale: float, items=None) -> pa.Table:
                 v = max(1, round(v * b / a))
             rows.append((code, year, v))
     names = SOURCES_BY_NAME["population"].column_names
-    return pa.table({names[0]: [r[0] for r in rows], names[1]: pa.array([r[1] for r in rows], pa.int64()),
-                     names[2]: pa.array([r[2] for r in rows], pa.int64())})
+    return pa.table(
+        {
+            names[0]: [r[0] for r in rows],
+            names[1]: pa.array([r[1] for r in rows], pa.int64()),
+            names[2]: pa.array([r[2] for r in rows], pa.int64()),
+        }
+    )
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -766,7 +844,7 @@ _YTD_DAYS = (SNAP_END + 1 - YTD_START) // DAY
 
 def _day_p(start: int, n_days: int) -> np.ndarray:
     days = start // DAY + np.arange(n_days)
-    month = (days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12)
+    month = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12
     w = W.MONTH_FACTOR[month] * W.WEEKDAY_WEIGHT[(days + 3) % 7]
     return w / w.sum()
 
@@ -820,15 +898,20 @@ def _times(rng, p: np.ndarray, start: int, n: int, online: np.ndarray | None = N
     day = start + rng.choice(len(p), n, p=p) * DAY
     if online is None:
         return day + rng.integers(8 * 3600 + 1800, 17 * 3600 + 1800, n)
-    return day + np.where(online, rng.integers(7 * 3600, 23 * 3600, n), rng.integers(8 * 3600 + 1800, 17 * 3600 + 1800, n))
+    return day + np.where(
+        online, rng.integers(7 * 3600, 23 * 3600, n), rng.integers(8 * 3600 + 1800, 17 * 3600 + 1800, n)
+    )
 
 
 def _lag(rng, accepted: np.ndarray, cap: int) -> np.ndarray:
     n = len(accepted)
     same = rng.random(n) < 0.4
     day0 = accepted - accepted % DAY
-    t = np.where(same, np.minimum(accepted + rng.integers(300, 7200, n), day0 + DAY - 1),
-                 day0 + rng.integers(1, 21, n) * DAY + rng.integers(9 * 3600, 17 * 3600 + 1800, n))
+    t = np.where(
+        same,
+        np.minimum(accepted + rng.integers(300, 7200, n), day0 + DAY - 1),
+        day0 + rng.integers(1, 21, n) * DAY + rng.integers(9 * 3600, 17 * 3600 + 1800, n),
+    )
     return np.maximum(np.minimum(t, cap), accepted)
 
 
@@ -867,9 +950,13 @@ def _unit_year(u: Unit, c: UnitCounts, it: _UnitItems, seed: int) -> tuple[dict,
     dec_acc = _times(rng, _P_DEC, DEC_START, md, dec_online)
     dec_done = _lag(rng, dec_acc, _sec(dt.date(2020, 1, 15)))
     cases = {
-        "item": np.r_[item, dec_item], "online": np.r_[online, dec_online],
-        "qc": np.r_[cls <= 1, rng.random(md) < 0.97], "accepted": np.r_[accepted, dec_acc],
-        "completed": np.r_[completed, dec_done], "seq": np.arange(N + md), "tag": np.r_[np.full(N, 0), np.full(md, 1)],
+        "item": np.r_[item, dec_item],
+        "online": np.r_[online, dec_online],
+        "qc": np.r_[cls <= 1, rng.random(md) < 0.97],
+        "accepted": np.r_[accepted, dec_acc],
+        "completed": np.r_[completed, dec_done],
+        "seq": np.arange(N + md),
+        "tag": np.r_[np.full(N, 0), np.full(md, 1)],
     }
     cases["channel"] = _channel(rng, cases["online"])
     cases["updated"] = np.where(cases["completed"] != NULL_TS, cases["completed"], cases["accepted"])
@@ -883,8 +970,11 @@ def _unit_year(u: Unit, c: UnitCounts, it: _UnitItems, seed: int) -> tuple[dict,
     # a random completed case of the same item
     by_item = done_all[np.argsort(cases["item"][done_all], kind="stable")]
     start = np.r_[0, np.cumsum(cnt)[:-1]]
-    pick = by_item[start[e_item] + (rng.random(A) * np.maximum(cnt[e_item], 1)).astype(np.int64)] if A else \
-        np.zeros(0, np.int64)
+    pick = (
+        by_item[start[e_item] + (rng.random(A) * np.maximum(cnt[e_item], 1)).astype(np.int64)]
+        if A
+        else np.zeros(0, np.int64)
+    )
     base = cases["completed"][pick] if A else np.zeros(0, np.int64)
     ev_known = np.minimum(base + np.minimum(rng.exponential(4 * 3600, A).astype(np.int64), 3 * DAY), SNAP_END)
     ev_known = np.where(ev_known < YTD_START, YTD_START + rng.integers(0, 5 * DAY, A), ev_known)
@@ -943,7 +1033,8 @@ def _unit_year(u: Unit, c: UnitCounts, it: _UnitItems, seed: int) -> tuple[dict,
         "evaluated": np.r_[evaluated, cases["completed"][dflt] + 5 * DAY, dec_t],
         "due": np.r_[due, np.full(nd + ne, NULL_TS)],
         "rectified": np.r_[rectified, np.full(nd + ne, NULL_TS)],
-        "seq": np.arange(A + nd + ne), "tag": np.r_[np.full(A + nd, 0), np.full(ne, 1)],
+        "seq": np.arange(A + nd + ne),
+        "tag": np.r_[np.full(A + nd, 0), np.full(ne, 1)],
     }
     evals["updated"] = np.where(evals["rectified"] != NULL_TS, evals["rectified"], evals["evaluated"])
     return cases, evals
@@ -968,8 +1059,16 @@ def _unit_week(u: Unit, c: UnitCounts, it: _UnitItems, seed: int, week: int) -> 
     qc = rng.random(n) < (c.qc / c.cases if c.cases else 1)
     done = rng.random(n) < (c.completed / c.qc if c.qc else 0.9)
     completed = np.where(done, _lag(rng, accepted, start + 60 * DAY), NULL_TS)
-    cases = {"item": item, "online": online, "qc": qc, "accepted": accepted, "completed": completed,
-             "seq": np.arange(n), "tag": np.full(n, 2 + week), "channel": _channel(rng, online)}
+    cases = {
+        "item": item,
+        "online": online,
+        "qc": qc,
+        "accepted": accepted,
+        "completed": completed,
+        "seq": np.arange(n),
+        "tag": np.full(n, 2 + week),
+        "channel": _channel(rng, online),
+    }
     cases["updated"] = np.where(completed != NULL_TS, completed, accepted)
     rate = min(1.0, c.active / c.completed) if c.completed else 0.0
     ev = np.flatnonzero(done & qc & (rng.random(n) < rate))
@@ -978,9 +1077,18 @@ def _unit_week(u: Unit, c: UnitCounts, it: _UnitItems, seed: int, week: int) -> 
     evaluated = completed[ev] + rng.integers(600, 2 * DAY, m)
     due = np.where(bad, evaluated - evaluated % DAY + 8 * DAY - 1, NULL_TS)
     rect = np.where(bad & (rng.random(m) < 0.9), evaluated + rng.integers(3600, 6 * DAY, m), NULL_TS)
-    evals = {"item": item[ev], "case": ev, "unknown_null": np.zeros(m, bool), "active": np.ones(m, bool),
-             "rating": np.where(bad, rng.integers(1, 3, m), 5), "evaluated": evaluated, "due": due,
-             "rectified": rect, "seq": np.arange(m), "tag": np.full(m, 2 + week)}
+    evals = {
+        "item": item[ev],
+        "case": ev,
+        "unknown_null": np.zeros(m, bool),
+        "active": np.ones(m, bool),
+        "rating": np.where(bad, rng.integers(1, 3, m), 5),
+        "evaluated": evaluated,
+        "due": due,
+        "rectified": rect,
+        "seq": np.arange(m),
+        "tag": np.full(m, 2 + week),
+    }
     evals["updated"] = np.where(rect != NULL_TS, rect, evaluated)
     return cases, evals
 
@@ -996,8 +1104,9 @@ def _ids(prefix: str, u: Unit, tag: np.ndarray, seq: np.ndarray) -> pa.Array:
     tags = pa.array([_tag(int(t)) for t in np.unique(tag)]) if len(tag) else pa.array([], pa.string())
     uniq, inv = np.unique(tag, return_inverse=True)
     tag_s = pc.take(tags, pa.array(inv.astype(np.int32)))
-    return pc.binary_join_element_wise(pa.scalar(f"{prefix}{u.index:03d}"), tag_s,
-                                       pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), 9, "0"), "")
+    return pc.binary_join_element_wise(
+        pa.scalar(f"{prefix}{u.index:03d}"), tag_s, pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), 9, "0"), ""
+    )
 
 
 def _region_int(dept_ids: np.ndarray, region_of: dict[str, str]) -> np.ndarray:
@@ -1005,8 +1114,9 @@ def _region_int(dept_ids: np.ndarray, region_of: dict[str, str]) -> np.ndarray:
     return np.array([int(region_of[d]) for d in uniq], np.int64)[inv]
 
 
-def _emit(u: Unit, it: _UnitItems, cases: dict, evals: dict, key: tuple, lo: int, hi: int,
-          region_of) -> Iterator[tuple[str, pa.Table]]:
+def _emit(
+    u: Unit, it: _UnitItems, cases: dict, evals: dict, key: tuple, lo: int, hi: int, region_of
+) -> Iterator[tuple[str, pa.Table]]:
     """Typed batches of the records whose updated_at is in [lo, hi]. PII is drawn per chunk of
     the unit's records before the window filter, so a record looks the same in every delivery."""
     keep_c = (cases["updated"] >= lo) & (cases["updated"] <= hi)
@@ -1020,18 +1130,25 @@ def _emit(u: Unit, it: _UnitItems, cases: dict, evals: dict, key: tuple, lo: int
         pii = {k: v[m] for k, v in W._pii(rng, len(full), _region_int(it.dept[full], region_of)).items()}
         sel = {k: v[sl][m] for k, v in cases.items()}
         depts = it.dept[sel["item"]]
-        yield "cases", W._table("cases", {
-            "case_id": _ids("C", u, sel["tag"], sel["seq"]),
-            "item_code": pa.array(it.codes[sel["item"]].tolist(), pa.string()),
-            "dept_id": pa.array(depts.tolist(), pa.string()),
-            "channel": pc.take(_CHANNELS, pa.array(sel["channel"].astype(np.int32))),
-            "accepted_at": W.ts_array(sel["accepted"]), "completed_at": W.ts_array(sel["completed"]),
-            "qc_passed": pa.array(sel["qc"]),
-            "applicant_id": W.id_numbers(pii["id17"]),
-            "applicant_name": W.person_names(pii["sur"], pii["g1"], pii["g2"]),
-            "applicant_phone": pc.cast(pa.array(pii["phone"]), pa.string()),
-            "updated_at": W.ts_array(sel["updated"]),
-        })
+        yield (
+            "cases",
+            W._table(
+                "cases",
+                {
+                    "case_id": _ids("C", u, sel["tag"], sel["seq"]),
+                    "item_code": pa.array(it.codes[sel["item"]].tolist(), pa.string()),
+                    "dept_id": pa.array(depts.tolist(), pa.string()),
+                    "channel": pc.take(_CHANNELS, pa.array(sel["channel"].astype(np.int32))),
+                    "accepted_at": W.ts_array(sel["accepted"]),
+                    "completed_at": W.ts_array(sel["completed"]),
+                    "qc_passed": pa.array(sel["qc"]),
+                    "applicant_id": W.id_numbers(pii["id17"]),
+                    "applicant_name": W.person_names(pii["sur"], pii["g1"], pii["g2"]),
+                    "applicant_phone": pc.cast(pa.array(pii["phone"]), pa.string()),
+                    "updated_at": W.ts_array(sel["updated"]),
+                },
+            ),
+        )
     keep_e = (evals["updated"] >= lo) & (evals["updated"] <= hi)
     for s in range(0, len(keep_e), CHUNK):
         sl = slice(s, s + CHUNK)
@@ -1042,50 +1159,78 @@ def _emit(u: Unit, it: _UnitItems, cases: dict, evals: dict, key: tuple, lo: int
         full = evals["item"][sl]
         nf = len(full)
         draws = W._pii(rng, nf, _region_int(it.dept[full], region_of))
-        draws |= {"unk": rng.integers(0, 10**10, nf), "ct": rng.integers(0, 100, nf), "fd": rng.integers(3, 40, nf),
-                  "cu": rng.random(nf)}
+        draws |= {
+            "unk": rng.integers(0, 10**10, nf),
+            "ct": rng.integers(0, 100, nf),
+            "fd": rng.integers(3, 40, nf),
+            "cu": rng.random(nf),
+        }
         draws = {k: v[m] for k, v in draws.items()}
         sel = {k: v[sl][m] for k, v in evals.items()}
         n = len(sel["seq"])
         depts = it.dept[sel["item"]]
         linked = sel["case"] >= 0
-        case_ref = _ids("C", u, cases["tag"][np.maximum(sel["case"], 0)], cases["seq"][np.maximum(sel["case"], 0)]) \
-            if n else pa.array([], pa.string())
-        unknown = pc.binary_join_element_wise(pa.scalar("ZW"), pc.utf8_lpad(pc.cast(pa.array(
-            draws["unk"]), pa.string()), 10, "0"), "")
-        case_id = pc.if_else(pa.array(linked), case_ref, pc.if_else(pa.array(sel["unknown_null"]),
-                                                                      pa.nulls(n, pa.string()), unknown))
+        case_ref = (
+            _ids("C", u, cases["tag"][np.maximum(sel["case"], 0)], cases["seq"][np.maximum(sel["case"], 0)])
+            if n
+            else pa.array([], pa.string())
+        )
+        unknown = pc.binary_join_element_wise(
+            pa.scalar("ZW"), pc.utf8_lpad(pc.cast(pa.array(draws["unk"]), pa.string()), 10, "0"), ""
+        )
+        case_id = pc.if_else(
+            pa.array(linked), case_ref, pc.if_else(pa.array(sel["unknown_null"]), pa.nulls(n, pa.string()), unknown)
+        )
         pii = draws
         kind = np.where(sel["rating"] <= 2, 2, np.where(sel["rating"] == 3, 1, 0))
-        cm = {"seq": sel["seq"], "comment_kind": kind, "comment_t": draws["ct"],
-              "filler_days": draws["fd"], "c_sur": pii["sur"], "c_g1": pii["g1"], "c_g2": pii["g2"],
-              "c_phone": pii["phone"],
-              "has_comment": sel["active"] & ((kind == 2) | (draws["cu"] < np.where(kind == 1, 0.6, 0.3)))}
-        yield "evaluations", W._table("evaluations", {
-            "eval_id": _ids("E", u, sel["tag"], sel["seq"]),
-            "case_id": case_id,
-            "item_code": pa.array(it.codes[sel["item"]].tolist(), pa.string()),
-            "dept_id": pa.array(depts.tolist(), pa.string()),
-            "source": pc.if_else(pa.array(sel["active"]), "active", "default"),
-            "rating": pa.array(sel["rating"].astype(np.int64)),
-            "evaluated_at": W.ts_array(sel["evaluated"]), "rectify_due_at": W.ts_array(sel["due"]),
-            "rectified_at": W.ts_array(sel["rectified"]),
-            "evaluator_id": W.id_numbers(pii["id17"]),
-            "comment": W._comments(cm),
-            "updated_at": W.ts_array(sel["updated"]),
-        })
+        cm = {
+            "seq": sel["seq"],
+            "comment_kind": kind,
+            "comment_t": draws["ct"],
+            "filler_days": draws["fd"],
+            "c_sur": pii["sur"],
+            "c_g1": pii["g1"],
+            "c_g2": pii["g2"],
+            "c_phone": pii["phone"],
+            "has_comment": sel["active"] & ((kind == 2) | (draws["cu"] < np.where(kind == 1, 0.6, 0.3))),
+        }
+        yield (
+            "evaluations",
+            W._table(
+                "evaluations",
+                {
+                    "eval_id": _ids("E", u, sel["tag"], sel["seq"]),
+                    "case_id": case_id,
+                    "item_code": pa.array(it.codes[sel["item"]].tolist(), pa.string()),
+                    "dept_id": pa.array(depts.tolist(), pa.string()),
+                    "source": pc.if_else(pa.array(sel["active"]), "active", "default"),
+                    "rating": pa.array(sel["rating"].astype(np.int64)),
+                    "evaluated_at": W.ts_array(sel["evaluated"]),
+                    "rectify_due_at": W.ts_array(sel["due"]),
+                    "rectified_at": W.ts_array(sel["rectified"]),
+                    "evaluator_id": W.id_numbers(pii["id17"]),
+                    "comment": W._comments(cm),
+                    "updated_at": W.ts_array(sel["updated"]),
+                },
+            ),
+        )
 
 
-def iter_events(roster, items, scale: float, window_start: dt.datetime, window_end: dt.datetime,
-                seed: int) -> Iterator[tuple[str, pa.Table]]:
+def iter_events(
+    roster, items, scale: float, window_start: dt.datetime, window_end: dt.datetime, seed: int
+) -> Iterator[tuple[str, pa.Table]]:
     """('cases' | 'evaluations', batch) of every record with window_start ≤ updated_at ≤ window_end,
     unit by unit (each unit's records drawn from its own stream, so any window is a filter)."""
     lo, hi = _sec(window_start), _sec(window_end)
     counts = unit_counts(roster, items, scale)
     plan = items.plan
     plan_rows: dict[str, list] = {}
-    for code, d, y, e in zip(plan.column("item_code").to_pylist(), plan.column("dept_id").to_pylist(),
-                             plan.column("has_ytd_case").to_pylist(), plan.column("has_active_eval").to_pylist()):
+    for code, d, y, e in zip(
+        plan.column("item_code").to_pylist(),
+        plan.column("dept_id").to_pylist(),
+        plan.column("has_ytd_case").to_pylist(),
+        plan.column("has_active_eval").to_pylist(),
+    ):
         plan_rows.setdefault(d, []).append((code, bool(y), bool(e)))
     region_of = {d.dept_id: d.region_code for d in roster.depts}
     weeks = max(0, (hi - CONT_START) // (7 * DAY) + 1) if hi >= CONT_START else 0

@@ -53,6 +53,7 @@ NOTES = (
 
 # --- the bulletin's own arithmetic -----------------------------------------------------------
 
+
 def _package_dir() -> Path:
     return Path(str(resources.files(__package__) / "bulletin_2020_12_25"))
 
@@ -62,9 +63,17 @@ def arithmetic_exceptions() -> list[Excepted]:
     from zwfw_contract.audit import audit_dir
 
     findings, _, _ = audit_dir(_package_dir())
-    return [Excepted(f.file.removesuffix(".csv"), f.unit, f.column, f.printed, f.expected,
-                     f"the printed parts give {f.arithmetic}; the parts are kept, so the ratio prints "
-                     f"{f.expected}") for f in findings]
+    return [
+        Excepted(
+            f.file.removesuffix(".csv"),
+            f.unit,
+            f.column,
+            f.printed,
+            f.expected,
+            f"the printed parts give {f.arithmetic}; the parts are kept, so the ratio prints {f.expected}",
+        )
+        for f in findings
+    ]
 
 
 # --- print order -----------------------------------------------------------------------------
@@ -162,36 +171,50 @@ def order_exceptions(rank: dict[str, int], labels: dict[str, str] | None = None)
         rows = {unit_name(r): r for r in unit_rows(stem)}
         a, b = printed[k], want[k]
         if column is not None and _key(rows[a][column]) == _key(rows[b][column]):
-            why = (f"row {k + 1}: {a} and {b} both print {rows[a][column]} (a tie), and the rule puts "
-                   f"{b} ({place(b)}) before {a} ({place(a)})")
+            why = (
+                f"row {k + 1}: {a} and {b} both print {rows[a][column]} (a tie), and the rule puts "
+                f"{b} ({place(b)}) before {a} ({place(a)})"
+            )
         elif column is not None:
-            why = (f"row {k + 1}: {a} ({rows[a][column]}) is printed before {b} ({rows[b][column]}), "
-                   f"which the rule puts first")
+            why = (
+                f"row {k + 1}: {a} ({rows[a][column]}) is printed before {b} ({rows[b][column]}), "
+                f"which the rule puts first"
+            )
         else:
-            why = (f"row {k + 1}: {a} ({place(a)}) is printed where the rule puts {b} ({place(b)}); "
-                   f"{_printed_sort(stem)}")
-        out.append(Excepted(stem, "", ORDER, " > ".join(printed), " > ".join(want),
-                            f"CONTRACT §5 orders {stem} by {rule}; {why}"))
+            why = (
+                f"row {k + 1}: {a} ({place(a)}) is printed where the rule puts {b} ({place(b)}); {_printed_sort(stem)}"
+            )
+        out.append(
+            Excepted(
+                stem, "", ORDER, " > ".join(printed), " > ".join(want), f"CONTRACT §5 orders {stem} by {rule}; {why}"
+            )
+        )
     return out
 
 
 def reference_labels(roster) -> dict[str, str]:
     """'region 410100' for every region name (departments are labelled by their place)."""
-    return {n: f"region {c}" for c, n in zip(roster.regions.column("region_code").to_pylist(),
-                                            roster.regions.column("region_name").to_pylist())}
+    return {
+        n: f"region {c}"
+        for c, n in zip(
+            roster.regions.column("region_code").to_pylist(), roster.regions.column("region_name").to_pylist()
+        )
+    }
 
 
 def reference_rank(roster) -> dict[str, int]:
     """Place in the reference data of every printed unit name: departments, then regions."""
     rank = {d.dept_name: i for i, d in enumerate(roster.province_depts)}
     codes = sorted(roster.regions.column("region_code").to_pylist())
-    names = dict(zip(roster.regions.column("region_code").to_pylist(),
-                     roster.regions.column("region_name").to_pylist()))
+    names = dict(
+        zip(roster.regions.column("region_code").to_pylist(), roster.regions.column("region_name").to_pylist())
+    )
     rank |= {names[c]: i for i, c in enumerate(codes)}
     return rank
 
 
 # --- everything --------------------------------------------------------------------------------
+
 
 def all_exceptions(roster=None, items=None, scale: float | None = None) -> list[Excepted]:
     """Every known exception. With the roster, print order; with items (and a scale), the
@@ -227,5 +250,15 @@ def as_markdown(excepted: list[Excepted]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Excepted", "NOTES", "ORDER", "all_exceptions", "arithmetic_exceptions", "as_markdown",
-           "order_exceptions", "reference_labels", "reference_rank", "rule_order"]
+__all__ = [
+    "Excepted",
+    "NOTES",
+    "ORDER",
+    "all_exceptions",
+    "arithmetic_exceptions",
+    "as_markdown",
+    "order_exceptions",
+    "reference_labels",
+    "reference_rank",
+    "rule_order",
+]

@@ -8,8 +8,8 @@ to 2 decimals (`pct2`), truncated whole percent (`floor0`, table 18) or half-up 
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 import math
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 MODES = ("pct2", "floor0", "dec3")
@@ -113,8 +113,9 @@ def numerator_for(text: str, d: int, mode: str = "pct2") -> int | None:
     return min(max(nearest, r[0]), r[1])
 
 
-def fraction_near(text: str, approx_den: int, mode: str = "pct2", min_den: int = 1,
-                  max_den: int | None = None) -> tuple[int, int]:
+def fraction_near(
+    text: str, approx_den: int, mode: str = "pct2", min_den: int = 1, max_den: int | None = None
+) -> tuple[int, int]:
     """(n, d) printing as `text` with d as close to `approx_den` as possible, min_den ≤ d ≤ max_den.
 
     Searches outward from approx_den; ties go to the larger denominator. Raises ValueError when

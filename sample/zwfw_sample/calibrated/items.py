@@ -29,8 +29,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zwfw_sample import reference as R
 from zwfw_contract.sources import ITEM_TYPES, SOURCES_BY_NAME
+from zwfw_sample import reference as R
 
 from .fractions import numerator_range, printed_value, prints_as, render_text
 from .printed import total_row, unit_rows
@@ -56,23 +56,65 @@ ZERO_VISIT_LOCAL = 0.85  # local items are not in table 1
 LEGAL_DAYS = np.array([5, 10, 15, 20, 20, 20, 30, 30, 45, 60])
 
 # Incomplete items (流程内容详实, CONTRACT §3) fail exactly one rule each.
-DEFECTS = ("blank_handler", "no_steps", "over_promised", "blank_result", "blank_criteria",
-           "blank_step_name", "null_step_limit")
+DEFECTS = (
+    "blank_handler",
+    "no_steps",
+    "over_promised",
+    "blank_result",
+    "blank_criteria",
+    "blank_step_name",
+    "null_step_limit",
+)
 DEFECT_P = (0.25, 0.15, 0.2, 0.1, 0.1, 0.1, 0.1)
 
 # Roster kinds that reference.TOPICS does not know → the topics of a related kind.
 _TOPIC_ALIAS = {
-    "realty": "nr", "land_reserve": "nr", "urban_planning": "urban", "parks": "urban", "sanitation": "urban",
-    "social_ins": "hrss", "employment": "hrss", "talent": "hrss", "medins_center": "medins",
-    "fire": "emergency", "quake": "emergency", "traffic": "police", "civil_registry": "civil",
-    "social_welfare": "civil", "veterans_service": "veterans", "housing_security": "housing",
-    "cdc": "health", "hospital": "health", "tcm": "health", "mch": "health", "blood": "health",
-    "emergency_care": "health", "museum": "relics", "library": "culture", "broadcast": "radio",
-    "road_transport": "transport", "highway": "transport", "vet": "agri", "seed": "agri",
-    "agri_tech": "agri", "coop": "agri", "hydrology": "water", "water_supply": "water",
-    "food_lab": "market", "quality": "market", "special_equipment": "market", "price": "ndrc",
-    "legal_aid": "justice", "notary": "justice", "exam": "edu", "statistics_survey": "stats",
-    "edz": "commerce", "hitech": "sci", "sasac": "finance", "trading": "service", "tobacco": "market",
+    "realty": "nr",
+    "land_reserve": "nr",
+    "urban_planning": "urban",
+    "parks": "urban",
+    "sanitation": "urban",
+    "social_ins": "hrss",
+    "employment": "hrss",
+    "talent": "hrss",
+    "medins_center": "medins",
+    "fire": "emergency",
+    "quake": "emergency",
+    "traffic": "police",
+    "civil_registry": "civil",
+    "social_welfare": "civil",
+    "veterans_service": "veterans",
+    "housing_security": "housing",
+    "cdc": "health",
+    "hospital": "health",
+    "tcm": "health",
+    "mch": "health",
+    "blood": "health",
+    "emergency_care": "health",
+    "museum": "relics",
+    "library": "culture",
+    "broadcast": "radio",
+    "road_transport": "transport",
+    "highway": "transport",
+    "vet": "agri",
+    "seed": "agri",
+    "agri_tech": "agri",
+    "coop": "agri",
+    "hydrology": "water",
+    "water_supply": "water",
+    "food_lab": "market",
+    "quality": "market",
+    "special_equipment": "market",
+    "price": "ndrc",
+    "legal_aid": "justice",
+    "notary": "justice",
+    "exam": "edu",
+    "statistics_survey": "stats",
+    "edz": "commerce",
+    "hitech": "sci",
+    "sasac": "finance",
+    "trading": "service",
+    "tobacco": "market",
 }
 
 
@@ -85,14 +127,21 @@ class Items:
 
 
 PLAN_COLUMNS = (
-    "item_code", "dept_id", "region_code",
-    "scope", "unit_code",  # the item's unit in tables 1/2/3/8/9: province_dept|city_level|city_counties|direct_county
-    "event_scope", "event_unit",  # its unit in tables 10/11/14/15: province_dept|city_total|direct_county
-    "is_license", "has_ytd_case", "has_active_eval",
+    "item_code",
+    "dept_id",
+    "region_code",
+    "scope",
+    "unit_code",  # the item's unit in tables 1/2/3/8/9: province_dept|city_level|city_counties|direct_county
+    "event_scope",
+    "event_unit",  # its unit in tables 10/11/14/15: province_dept|city_total|direct_county
+    "is_license",
+    "has_ytd_case",
+    "has_active_eval",
 )
 
 
 # --- exact parts of printed percentages ---------------------------------------------------------
+
 
 def _code(text: str) -> int | None:
     """A printed pct2 figure as an integer of 1/10000 (`92.12%` → 9212), None for a dash."""
@@ -169,8 +218,9 @@ def _exception(table: str, unit: str, column: str, printed: str, reproduced: str
 _PENDING: dict[tuple[str, str, str], tuple[str, str]] = {}  # unit figures no whole numerator prints
 
 
-def _fit_total(table: str, column: str, options: list[list[tuple[int, int, float]]], names: list[str]
-               ) -> list[tuple[int, int]]:
+def _fit_total(
+    table: str, column: str, options: list[list[tuple[int, int, float]]], names: list[str]
+) -> list[tuple[int, int]]:
     """`_fit` against the table's 合计 row; records an exception when it cannot print (and for the
     units whose own figure cannot print, with the numerator chosen for them)."""
     text = total_row(table)[column]
@@ -189,16 +239,21 @@ def _fit_total(table: str, column: str, options: list[list[tuple[int, int, float
             hi = sum(max(o[0] for o in opts) for opts in options)
             r = numerator_range(text, d)
             need = f"[{r[0]}, {r[1]}]" if r else "no whole number"
-            why = (f"with every unit's own figure printing as printed, Σ numerators ∈ [{lo}, {hi}] of Σ {d} "
-                   f"({render_text(lo, d)} … {render_text(hi, d)}); {text} needs {need}")
+            why = (
+                f"with every unit's own figure printing as printed, Σ numerators ∈ [{lo}, {hi}] of Σ {d} "
+                f"({render_text(lo, d)} … {render_text(hi, d)}); {text} needs {need}"
+            )
         else:
-            why = (f"no choice of the units' parts (each printing its own figure; {len(dens)} denominators "
-                   f"tried) prints {text}")
+            why = (
+                f"no choice of the units' parts (each printing its own figure; {len(dens)} denominators "
+                f"tried) prints {text}"
+            )
         _exception(table, "合计", column, text, render_text(n, d), f"{why}; closest {n}/{d} = {render_text(n, d)}")
     return parts
 
 
 # --- the counts: provincial departments (tables 1, 10, 14) --------------------------------------
+
 
 @dataclass
 class ProvinceCounts:
@@ -252,11 +307,23 @@ def _province_counts() -> tuple[ProvinceCounts, ...]:
         if not o:  # only L = hi ≤ 0 is possible: no 行政许可 items at all
             lic = max(hi, 0)
             o = [(0, lic, 0.0)]
-            _exception("t01", name, col, text, render_text(0, lic),
-                       f"table 10: {d} items, {wi} without cases of which {wli} 行政许可 → {d} − {wi - wli} "
-                       f"= {hi} 行政许可 items at most, and 0/{lic} prints '{render_text(0, lic)}'")
-            _exception("t01", name, "行政许可类时限压缩比例", t01[name]["行政许可类时限压缩比例"], "-",
-                       "no 行政许可 items (see 行政许可类即办件占比): Σ legal = 0")
+            _exception(
+                "t01",
+                name,
+                col,
+                text,
+                render_text(0, lic),
+                f"table 10: {d} items, {wi} without cases of which {wli} 行政许可 → {d} − {wi - wli} "
+                f"= {hi} 行政许可 items at most, and 0/{lic} prints '{render_text(0, lic)}'",
+            )
+            _exception(
+                "t01",
+                name,
+                "行政许可类时限压缩比例",
+                t01[name]["行政许可类时限压缩比例"],
+                "-",
+                "no 行政许可 items (see 行政许可类即办件占比): Σ legal = 0",
+            )
         opts.append(sorted(o, key=lambda x: x[2]))
     lic_parts = _fit_total("t01", col, opts, names)
     instant = [p[0] for p in lic_parts]
@@ -280,8 +347,10 @@ def _province_counts() -> tuple[ProvinceCounts, ...]:
             for delta in sorted(x for x in deltas if g0 + x >= e):
                 r = numerator_range(text, g0 + delta)
                 if r:
-                    o += [(c, g0 + delta, abs(delta) / e + abs(c - _code(text) * (g0 + delta) / 10000))
-                          for c in range(r[0], r[1] + 1)]
+                    o += [
+                        (c, g0 + delta, abs(delta) / e + abs(c - _code(text) * (g0 + delta) / 10000))
+                        for c in range(r[0], r[1] + 1)
+                    ]
             if not o:
                 raise AssertionError(f"t01 {name} {col}: no C/G near {g0} prints {text}")
         else:
@@ -298,9 +367,15 @@ def _province_counts() -> tuple[ProvinceCounts, ...]:
             o = _unit_options("t14", name, col, text, d)
         else:
             o = [(0, d, 0.0)]
-            _exception("t14", name, col, text, render_text(0, d),
-                       f"{d} published items (table 10) but no active evaluation on any: 0/{d} prints "
-                       f"{render_text(0, d)}; '-' would need 0 items, contradicting table 10")
+            _exception(
+                "t14",
+                name,
+                col,
+                text,
+                render_text(0, d),
+                f"{d} published items (table 10) but no active evaluation on any: 0/{d} prints "
+                f"{render_text(0, d)}; '-' would need 0 items, contradicting table 10",
+            )
         opts.append(o)
     evaluated = [p[0] for p in _fit_total("t14", col, opts, names)]
 
@@ -310,8 +385,11 @@ def _province_counts() -> tuple[ProvinceCounts, ...]:
         c_target, g_target = comp_parts[i]
         legal = _nudge(rng, legal, g_target - int(legal.sum()))
         promised = legal - _spread(rng, legal, c_target, instant[i]) if len(legal) else legal
-        out.append(ProvinceCounts(name, n[i], zero[i], lic[i], instant[i], w[i], wl[i], evaluated[i],
-                                  legal, promised, excluded[i]))
+        out.append(
+            ProvinceCounts(
+                name, n[i], zero[i], lic[i], instant[i], w[i], wl[i], evaluated[i], legal, promised, excluded[i]
+            )
+        )
     return tuple(out)
 
 
@@ -352,6 +430,7 @@ def _spread(rng: np.random.Generator, legal: np.ndarray, total: int, n_instant: 
 
 # --- the counts: cities and direct-admin counties (tables 2, 3, 8, 9, 11, 15) --------------------
 
+
 @dataclass
 class SubUnitCounts:
     """Items of one unit of tables 2/3/8/9 (city_level, city_counties or direct_county)."""
@@ -384,15 +463,22 @@ def _ua_check(table: str, rows, name_col: str) -> None:
         n, ua = int(r["政务服务事项总数"]), int(r["接入统一受理事项总数"])
         n_sum, ua_sum = n_sum + n, ua_sum + ua
         if not prints_as(ua, n, r["统一受理事项覆盖度"]):
-            _exception(table, r[name_col], "统一受理事项覆盖度", r["统一受理事项覆盖度"], render_text(ua, n),
-                       f"{ua}/{n}")
+            _exception(
+                table, r[name_col], "统一受理事项覆盖度", r["统一受理事项覆盖度"], render_text(ua, n), f"{ua}/{n}"
+            )
     t = total_row(table)
     for col, v in (("政务服务事项总数", n_sum), ("接入统一受理事项总数", ua_sum)):
         if int(t[col]) != v:
             _exception(table, "合计", col, t[col], str(v), f"Σ units = {v}")
     if not prints_as(ua_sum, n_sum, t["统一受理事项覆盖度"]):
-        _exception(table, "合计", "统一受理事项覆盖度", t["统一受理事项覆盖度"], render_text(ua_sum, n_sum),
-                   f"{ua_sum}/{n_sum}")
+        _exception(
+            table,
+            "合计",
+            "统一受理事项覆盖度",
+            t["统一受理事项覆盖度"],
+            render_text(ua_sum, n_sum),
+            f"{ua_sum}/{n_sum}",
+        )
 
 
 @cache
@@ -409,24 +495,42 @@ def _local_counts() -> tuple[EventUnitCounts, ...]:
     t02 = unit_rows("t02")
     level_names = [r["省辖市"] for r in t02]
     level_items = [int(t08a[c]["政务服务事项总数"]) for c in level_names]
-    level_pc = _fit_total("t02", "市本级流程内容详实率",
-                          [_unit_options("t02", r["省辖市"], "市本级流程内容详实率", r["市本级流程内容详实率"], d)
-                           for r, d in zip(t02, level_items)], level_names)
+    level_pc = _fit_total(
+        "t02",
+        "市本级流程内容详实率",
+        [
+            _unit_options("t02", r["省辖市"], "市本级流程内容详实率", r["市本级流程内容详实率"], d)
+            for r, d in zip(t02, level_items)
+        ],
+        level_names,
+    )
     county_rows = [r for r in t02 if r["所辖县（市、区）流程内容详实率"].strip() not in ("-", "--")]
     for r in t02:
         if (r in county_rows) != (r["省辖市"] in t09):
             raise AssertionError(f"t02/t09 disagree on whether {r['省辖市']} has counties")
     county_names = [r["省辖市"] for r in county_rows]
     county_items = [int(t09[c]["政务服务事项总数"]) for c in county_names]
-    county_pc = _fit_total("t02", "所辖县（市、区）流程内容详实率",
-                           [_unit_options("t02", r["省辖市"], "所辖县（市、区）流程内容详实率", r["所辖县（市、区）流程内容详实率"], d)
-                            for r, d in zip(county_rows, county_items)], county_names)
+    county_pc = _fit_total(
+        "t02",
+        "所辖县（市、区）流程内容详实率",
+        [
+            _unit_options("t02", r["省辖市"], "所辖县（市、区）流程内容详实率", r["所辖县（市、区）流程内容详实率"], d)
+            for r, d in zip(county_rows, county_items)
+        ],
+        county_names,
+    )
     t03 = unit_rows("t03")
     direct_names = [r["省直管县（市）"] for r in t03]
     direct_items = [int(t08b[c]["政务服务事项总数"]) for c in direct_names]
-    direct_pc = _fit_total("t03", "流程内容详实率",
-                           [_unit_options("t03", r["省直管县（市）"], "流程内容详实率", r["流程内容详实率"], d)
-                            for r, d in zip(t03, direct_items)], direct_names)
+    direct_pc = _fit_total(
+        "t03",
+        "流程内容详实率",
+        [
+            _unit_options("t03", r["省直管县（市）"], "流程内容详实率", r["流程内容详实率"], d)
+            for r, d in zip(t03, direct_items)
+        ],
+        direct_names,
+    )
 
     subunits: dict[tuple[str, str], SubUnitCounts] = {}
     for c, (k, d) in zip(level_names, level_pc):
@@ -437,8 +541,10 @@ def _local_counts() -> tuple[EventUnitCounts, ...]:
         subunits[("direct_county", c)] = SubUnitCounts("direct_county", c, d, int(t08b[c]["接入统一受理事项总数"]), k)
 
     out: list[EventUnitCounts] = []
-    for t11, t15, scope, name_col in (("t11a", "t15a", "city_total", "省辖市"),
-                                      ("t11b", "t15b", "direct_county", "省直管县（市）")):
+    for t11, t15, scope, name_col in (
+        ("t11a", "t15a", "city_total", "省辖市"),
+        ("t11b", "t15b", "direct_county", "省直管县（市）"),
+    ):
         rows = unit_rows(t11)
         names = [r[name_col] for r in rows]
         cov = {list(r.values())[1]: r for r in unit_rows(t15)}
@@ -451,11 +557,19 @@ def _local_counts() -> tuple[EventUnitCounts, ...]:
                 subs.append((subunits[("direct_county", c)],))
         items = [sum(s.items for s in ss) for ss in subs]
         col = "办件涉及事项发生率"
-        with_case = [p[0] for p in _fit_total(t11, col, [_unit_options(t11, r[name_col], col, r[col], d)
-                                                          for r, d in zip(rows, items)], names)]
+        with_case = [
+            p[0]
+            for p in _fit_total(
+                t11, col, [_unit_options(t11, r[name_col], col, r[col], d) for r, d in zip(rows, items)], names
+            )
+        ]
         col = "主动评价覆盖事项率"
-        evaluated = [p[0] for p in _fit_total(t15, col, [_unit_options(t15, c, col, cov[c][col], d)
-                                                          for c, d in zip(names, items)], names)]
+        evaluated = [
+            p[0]
+            for p in _fit_total(
+                t15, col, [_unit_options(t15, c, col, cov[c][col], d) for c, d in zip(names, items)], names
+            )
+        ]
         # 行政许可 items: L is free; K/L must print, and fit with the incidence of all items
         col = "行政许可类办件涉及事项发生率"
         opts = []
@@ -468,14 +582,28 @@ def _local_counts() -> tuple[EventUnitCounts, ...]:
                     rr = None if lic in done else numerator_range(text, lic)
                     done.add(lic)
                     if rr:
-                        o += [(k, lic, abs(lic - pref) + abs(k - _code(text) * lic / 10000))
-                              for k in range(rr[0], rr[1] + 1) if k <= i and lic - k <= d - i]
+                        o += [
+                            (k, lic, abs(lic - pref) + abs(k - _code(text) * lic / 10000))
+                            for k in range(rr[0], rr[1] + 1)
+                            if k <= i and lic - k <= d - i
+                        ]
                 width *= 2
             opts.append(sorted(_must(o, t11, r[name_col]), key=lambda x: x[2]))
         lic_parts = _fit_total(t11, col, opts, names)
         for j, c in enumerate(names):
-            out.append(EventUnitCounts(scope, c, subs[j], items[j], with_case[j], lic_parts[j][1], lic_parts[j][0],
-                                       evaluated[j], cov[c]["主动评价覆盖部门率"]))
+            out.append(
+                EventUnitCounts(
+                    scope,
+                    c,
+                    subs[j],
+                    items[j],
+                    with_case[j],
+                    lic_parts[j][1],
+                    lic_parts[j][0],
+                    evaluated[j],
+                    cov[c]["主动评价覆盖部门率"],
+                )
+            )
     return tuple(out)
 
 
@@ -495,12 +623,15 @@ def _unit_options(table: str, unit: str, column: str, text: str, d: int) -> list
     lo, hi = (v - Fraction(1, 20000)) * d, (v + Fraction(1, 20000)) * d
     below = int(lo)  # floor; lo is not a whole number (else it would print)
     _PENDING[(table, unit, column)] = (
-        text, f"{text} of {d} items needs a numerator in [{float(lo):.2f}, {float(hi):.2f}): no whole number")
+        text,
+        f"{text} of {d} items needs a numerator in [{float(lo):.2f}, {float(hi):.2f}): no whole number",
+    )
     near = [(k, d, 1e6 + abs(Fraction(k, d) - v)) for k in (below, below + 1) if 0 <= k <= d]
     return sorted(near, key=lambda x: x[2])
 
 
 # --- table 15's department coverage (needs the roster) -------------------------------------------
+
 
 def _dept_counts(roster, units: tuple[EventUnitCounts, ...]) -> dict[tuple[str, str], tuple[int, int]]:
     """(evaluated departments V, departments with items D) per event unit, 合计 rows fitted."""
@@ -518,17 +649,26 @@ def _dept_counts(roster, units: tuple[EventUnitCounts, ...]) -> dict[tuple[str, 
             for d in range(1, cap + 1):
                 r = numerator_range(u.dept_coverage_text, d)
                 if r:
-                    o += [(v, d, abs(d - pref) + abs(v - a * d / 10000)) for v in range(r[0], r[1] + 1)
-                          if v <= u.evaluated and d - v <= u.items - u.evaluated]
+                    o += [
+                        (v, d, abs(d - pref) + abs(v - a * d / 10000))
+                        for v in range(r[0], r[1] + 1)
+                        if v <= u.evaluated and d - v <= u.items - u.evaluated
+                    ]
             if not o:
                 need = next(d for d in range(1, 10_000) if numerator_range(u.dept_coverage_text, d))
                 # closest printable figure with the departments there are
                 v = min(range(cap + 1), key=lambda v: abs(v / cap - a / 10000))
                 o = [(v, cap, 0.0)]
-                _exception(t15, u.name, "主动评价覆盖部门率", u.dept_coverage_text, render_text(v, cap),
-                           f"{u.dept_coverage_text} needs ≥ {need} departments with items "
-                           f"(smallest: {numerator_range(u.dept_coverage_text, need)[0]}/{need}); the roster has "
-                           f"{avail} departments in the unit; closest: {v}/{cap}")
+                _exception(
+                    t15,
+                    u.name,
+                    "主动评价覆盖部门率",
+                    u.dept_coverage_text,
+                    render_text(v, cap),
+                    f"{u.dept_coverage_text} needs ≥ {need} departments with items "
+                    f"(smallest: {numerator_range(u.dept_coverage_text, need)[0]}/{need}); the roster has "
+                    f"{avail} departments in the unit; closest: {v}/{cap}",
+                )
             opts.append(sorted(o, key=lambda x: x[2]))
         parts = _fit_total(t15, "主动评价覆盖部门率", opts, [u.name for u in us])
         for u, p in zip(us, parts):
@@ -537,6 +677,7 @@ def _dept_counts(roster, units: tuple[EventUnitCounts, ...]) -> dict[tuple[str, 
 
 
 # --- the records ---------------------------------------------------------------------------------
+
 
 def _take_top(rng: np.random.Generator, mask: np.ndarray, k: int, priority: np.ndarray | None = None) -> np.ndarray:
     """Indices of k items among `mask`, highest priority first (random order when None)."""
@@ -606,16 +747,29 @@ def _province_blocks(rng: np.random.Generator, roster, dept_index: dict[str, int
         evaluated[_take_top(rng, np.ones(n, bool), pc_.evaluated, has_case + rng.random(n))] = True
         zero_visit = np.zeros(n, dtype=bool)
         zero_visit[_take_top(rng, np.ones(n, bool), pc_.zero_visit)] = True
-        blocks.append(_Block(
-            dept=np.full(n, dept_index[dept.dept_id]), scope="province_dept", unit_code=dept.dept_id,
-            event_scope="province_dept", event_unit=dept.dept_id, license=lic, has_case=has_case,
-            evaluated=evaluated, complete=rng.random(n) < PROCESS_COMPLETE_PROVINCE, zero_visit=zero_visit,
-            instant=instant, legal=legal, promised=promised))
+        blocks.append(
+            _Block(
+                dept=np.full(n, dept_index[dept.dept_id]),
+                scope="province_dept",
+                unit_code=dept.dept_id,
+                event_scope="province_dept",
+                event_unit=dept.dept_id,
+                license=lic,
+                has_case=has_case,
+                evaluated=evaluated,
+                complete=rng.random(n) < PROCESS_COMPLETE_PROVINCE,
+                zero_visit=zero_visit,
+                instant=instant,
+                legal=legal,
+                promised=promised,
+            )
+        )
     return blocks
 
 
-def _local_block(rng: np.random.Generator, roster, dept_index: dict[str, int], u: EventUnitCounts,
-                 v_depts: int, d_depts: int) -> list[_Block]:
+def _local_block(
+    rng: np.random.Generator, roster, dept_index: dict[str, int], u: EventUnitCounts, v_depts: int, d_depts: int
+) -> list[_Block]:
     code = roster.region_by_name(u.name)
     # departments with items, per sub-unit, proportional to the sub-unit's departments
     members = [roster.unit_depts(s.scope, code) for s in u.subunits]
@@ -665,26 +819,38 @@ def _local_block(rng: np.random.Generator, roster, dept_index: dict[str, int], u
         complete[rng.permutation(k)[: s.complete]] = True
         ua = np.zeros(k, dtype=bool)
         ua[rng.permutation(k)[: s.ua]] = True
-        blocks.append(_Block(
-            dept=dept_of[item_dept_pos[m]], scope=s.scope, unit_code=code, event_scope=u.scope, event_unit=code,
-            license=lic[m], has_case=has_case[m], evaluated=evaluated[m], complete=complete, ua=ua))
+        blocks.append(
+            _Block(
+                dept=dept_of[item_dept_pos[m]],
+                scope=s.scope,
+                unit_code=code,
+                event_scope=u.scope,
+                event_unit=code,
+                license=lic[m],
+                has_case=has_case[m],
+                evaluated=evaluated[m],
+                complete=complete,
+                ua=ua,
+            )
+        )
     return blocks
 
 
-def _deal_flags(rng: np.random.Generator, u: EventUnitCounts, anchor: np.ndarray, in_ev: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _deal_flags(
+    rng: np.random.Generator, u: EventUnitCounts, anchor: np.ndarray, in_ev: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """行政许可, YTD-case and evaluated flags of one unit's items, exactly L, I (K of them 行政许可)
     and E; the evaluated items are the anchors (one per evaluated department) and others of
     evaluated departments only. Evaluated items have cases (E ≤ I), or, where the unit prints a
     higher coverage than incidence (E > I), the items with cases are evaluated ones: so the
     evaluated items without a YTD case are as few as the printed figures allow (max(0, E − I))."""
-    n, L, I, K, E = u.items, u.license, u.with_case, u.license_with_case, u.evaluated
+    n, L, I_case, K, E = u.items, u.license, u.with_case, u.license_with_case, u.evaluated
     V = int(anchor.sum())
-    if E <= I:  # eL evaluated 行政许可 items, all with cases
-        lo, hi = max(0, E - (I - K)), min(K, E)
-        e_lic = int(np.clip(round(E * K / I) if I else 0, lo, hi))
+    if E <= I_case:  # eL evaluated 行政许可 items, all with cases
+        lo, hi = max(0, E - (I_case - K)), min(K, E)
+        e_lic = int(np.clip(round(E * K / I_case) if I_case else 0, lo, hi))
     else:  # the K 行政许可 items with cases are evaluated ones
-        lo, hi = max(K, E - (n - L)), min(L, E - (I - K))
+        lo, hi = max(K, E - (n - L)), min(L, E - (I_case - K))
         e_lic = int(np.clip(round(E * L / n), lo, hi))
     if lo > hi:
         raise AssertionError(f"{u.name}: no split of {E} evaluated items between 行政许可 and others")
@@ -704,18 +870,37 @@ def _deal_flags(rng: np.random.Generator, u: EventUnitCounts, anchor: np.ndarray
     evaluated[_take_top(rng, rest_ev & lic, need_lic)] = True
     evaluated[_take_top(rng, rest_ev & ~lic, need_oth)] = True
     has_case = np.zeros(n, dtype=bool)
-    if E <= I:
+    if E <= I_case:
         has_case |= evaluated
         has_case[_take_top(rng, lic & ~evaluated, K - e_lic)] = True
-        has_case[_take_top(rng, ~lic & ~evaluated, (I - K) - (E - e_lic))] = True
+        has_case[_take_top(rng, ~lic & ~evaluated, (I_case - K) - (E - e_lic))] = True
     else:
         has_case[_take_top(rng, lic & evaluated, K)] = True
-        has_case[_take_top(rng, ~lic & evaluated, I - K)] = True
+        has_case[_take_top(rng, ~lic & evaluated, I_case - K)] = True
     return lic, has_case, evaluated
 
 
-_CORE_KINDS = frozenset(("nr", "housing", "health", "police", "civil", "hrss", "edu", "market", "service",
-                         "transport", "agri", "eco", "tax", "water", "culture", "emergency", "justice"))
+_CORE_KINDS = frozenset(
+    (
+        "nr",
+        "housing",
+        "health",
+        "police",
+        "civil",
+        "hrss",
+        "edu",
+        "market",
+        "service",
+        "transport",
+        "agri",
+        "eco",
+        "tax",
+        "water",
+        "culture",
+        "emergency",
+        "justice",
+    )
+)
 
 
 _BUILT: dict[int, tuple[object, Items]] = {}
@@ -764,8 +949,9 @@ def _records(rng: np.random.Generator, roster, blocks: list[_Block], units, dcov
     n_pub = sum(len(b.dept) for b in blocks)
 
     def opt(f, dtype, fill):
-        return np.concatenate([getattr(b, f) if getattr(b, f) is not None else np.full(len(b.dept), fill, dtype)
-                               for b in blocks])
+        return np.concatenate(
+            [getattr(b, f) if getattr(b, f) is not None else np.full(len(b.dept), fill, dtype) for b in blocks]
+        )
 
     dept = cat("dept")
     lic = cat("license")
@@ -822,9 +1008,21 @@ def _records(rng: np.random.Generator, roster, blocks: list[_Block], units, dcov
 
     # order: by department (roster order), items of a department in random order
     order = np.lexsort((rng.random(n), dept))
-    arrays = dict(dept=dept, lic=lic, has_case=has_case, evaluated=evaluated, published=published, itype=itype,
-                  instant=instant, zero_visit=zero_visit, ua=ua, legal=legal, promised=promised, prom_null=prom_null,
-                  defect=defect)
+    arrays = dict(
+        dept=dept,
+        lic=lic,
+        has_case=has_case,
+        evaluated=evaluated,
+        published=published,
+        itype=itype,
+        instant=instant,
+        zero_visit=zero_visit,
+        ua=ua,
+        legal=legal,
+        promised=promised,
+        prom_null=prom_null,
+        defect=defect,
+    )
     arrays = {k: v[order] for k, v in arrays.items()}
     pub_pos = order < n_pub  # rows that came from the published blocks
     src = order[pub_pos]
@@ -843,38 +1041,52 @@ def _records(rng: np.random.Generator, roster, blocks: list[_Block], units, dcov
     dept_no = pa.array(dept_no)
     type_codes = pa.array(R.ITEM_TYPE_CODES)
     codes = pc.binary_join_element_wise(
-        regions.take(dept), type_codes.take(itype), dept_no.take(dept),
-        pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), 5, "0"), "")
+        regions.take(dept),
+        type_codes.take(itype),
+        dept_no.take(dept),
+        pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), 5, "0"),
+        "",
+    )
     names = _names(rng, [d.kind for d in depts], dept, itype, arrays["lic"])
     result = pa.array([R.ITEM_TEMPLATES[t][1] for t in ITEM_TYPES]).take(itype)
     blank_result = arrays["defect"] == 3
-    result = pc.if_else(pa.array(blank_result), pa.array(np.where(rng.random(n) < 0.5, None, " ").tolist(),
-                                                          pa.string()), result)
+    result = pc.if_else(
+        pa.array(blank_result), pa.array(np.where(rng.random(n) < 0.5, None, " ").tolist(), pa.string()), result
+    )
     prom = arrays["promised"]
-    service_items = _table("service_items", {
-        "item_code": codes, "item_name": names, "dept_id": dept_ids.take(dept),
-        "item_type": pa.array(ITEM_TYPES).take(itype), "published": pa.array(arrays["published"]),
-        "handling_type": pa.array(np.where(arrays["instant"], "即办件", "承诺件")),
-        "zero_visit": pa.array(arrays["zero_visit"]),
-        "legal_limit_days": pa.array(arrays["legal"], pa.int64()),
-        "promised_limit_days": pa.array(prom, pa.int64(), mask=arrays["prom_null"]),
-        "result_spec": result, "unified_acceptance": pa.array(arrays["ua"]),
-    })
+    service_items = _table(
+        "service_items",
+        {
+            "item_code": codes,
+            "item_name": names,
+            "dept_id": dept_ids.take(dept),
+            "item_type": pa.array(ITEM_TYPES).take(itype),
+            "published": pa.array(arrays["published"]),
+            "handling_type": pa.array(np.where(arrays["instant"], "即办件", "承诺件")),
+            "zero_visit": pa.array(arrays["zero_visit"]),
+            "legal_limit_days": pa.array(arrays["legal"], pa.int64()),
+            "promised_limit_days": pa.array(prom, pa.int64(), mask=arrays["prom_null"]),
+            "result_spec": result,
+            "unified_acceptance": pa.array(arrays["ua"]),
+        },
+    )
     item_steps = _steps(rng, codes, arrays)
 
     p = arrays["published"]
-    plan = pa.table({
-        "item_code": codes.filter(pa.array(p)),
-        "dept_id": dept_ids.take(dept[p]),
-        "region_code": regions.take(dept[p]),
-        "scope": pa.array(scope[src].tolist(), pa.string()),
-        "unit_code": pa.array(unit_code[src].tolist(), pa.string()),
-        "event_scope": pa.array(event_scope[src].tolist(), pa.string()),
-        "event_unit": pa.array(event_unit[src].tolist(), pa.string()),
-        "is_license": pa.array(arrays["lic"][p]),
-        "has_ytd_case": pa.array(arrays["has_case"][p]),
-        "has_active_eval": pa.array(arrays["evaluated"][p]),
-    })
+    plan = pa.table(
+        {
+            "item_code": codes.filter(pa.array(p)),
+            "dept_id": dept_ids.take(dept[p]),
+            "region_code": regions.take(dept[p]),
+            "scope": pa.array(scope[src].tolist(), pa.string()),
+            "unit_code": pa.array(unit_code[src].tolist(), pa.string()),
+            "event_scope": pa.array(event_scope[src].tolist(), pa.string()),
+            "event_unit": pa.array(event_unit[src].tolist(), pa.string()),
+            "is_license": pa.array(arrays["lic"][p]),
+            "has_ytd_case": pa.array(arrays["has_case"][p]),
+            "has_active_eval": pa.array(arrays["evaluated"][p]),
+        }
+    )
     counts = {"province": _province_counts(), "local": units, "dept_coverage": dcov}
     return Items(service_items=service_items, item_steps=item_steps, plan=plan, counts=counts)
 
@@ -883,8 +1095,9 @@ def _table(source: str, cols: dict) -> pa.Table:
     return pa.table({c: cols[c] for c in SOURCES_BY_NAME[source].column_names})
 
 
-def _names(rng: np.random.Generator, kinds: list[str], dept: np.ndarray, itype: np.ndarray,
-           lic: np.ndarray) -> pa.Array:
+def _names(
+    rng: np.random.Generator, kinds: list[str], dept: np.ndarray, itype: np.ndarray, lic: np.ndarray
+) -> pa.Array:
     """Item names from the department's topics and the type's templates (reference.py), vectorised:
     every (kind, type) group's candidate names sit in one flat list; an item picks one of its group's."""
     kind_codes = sorted(set(kinds))
@@ -896,8 +1109,12 @@ def _names(rng: np.random.Generator, kinds: list[str], dept: np.ndarray, itype: 
         topics = R.TOPICS.get(k) or R.TOPICS.get(_TOPIC_ALIAS.get(k, ""), R.TOPICS["service"])
         for b, t in enumerate(ITEM_TYPES):
             templates = R.ITEM_TEMPLATES[t][0]
-            cands = [tpl.format(tp) + v for tpl in templates for tp in topics
-                     for v in (R.ITEM_VARIANTS if t == LICENSE else ("",))]
+            cands = [
+                tpl.format(tp) + v
+                for tpl in templates
+                for tp in topics
+                for v in (R.ITEM_VARIANTS if t == LICENSE else ("",))
+            ]
             offset[a, b], count[a, b] = len(flat), len(cands)
             flat += cands
     g_kind = kind_of_dept[dept]
@@ -937,12 +1154,17 @@ def _steps(rng: np.random.Generator, codes: pa.Array, a: dict) -> pa.Table:
     handlers = pc.if_else(pa.array(bad & (d == 0)), blank, handlers)
     criteria = pc.if_else(pa.array(bad & (d == 4)), blank, criteria)
     names = pc.if_else(pa.array(bad & (d == 5)), blank, names)
-    return _table("item_steps", {
-        "item_code": codes.take(item), "step_no": pa.array(k + 1, pa.int64()),
-        "step_name": names, "handler": handlers,
-        "time_limit_days": pa.array(limit, pa.int64(), mask=bad & (d == 6)),
-        "review_criteria": criteria,
-    })
+    return _table(
+        "item_steps",
+        {
+            "item_code": codes.take(item),
+            "step_no": pa.array(k + 1, pa.int64()),
+            "step_name": names,
+            "handler": handlers,
+            "time_limit_days": pa.array(limit, pa.int64(), mask=bad & (d == 6)),
+            "review_criteria": criteria,
+        },
+    )
 
 
 # the roster-independent exceptions are known at import

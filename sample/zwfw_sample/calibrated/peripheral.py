@@ -16,10 +16,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zwfw_contract.sources import SOURCES_BY_NAME
 from zwfw_sample import reference as R
 from zwfw_sample.uscc import USCC_CHARSET
 from zwfw_sample.world import DAY, NULL_TS, person_names, seconds, ts_array
-from zwfw_contract.sources import SOURCES_BY_NAME
 
 from .fractions import numerator_for, printed_value, prints_as
 from .printed import printed_table, total_row, unit_rows
@@ -50,6 +50,7 @@ def _day_times(rng: np.random.Generator, first: dt.date, last: dt.date, size: in
 
 
 # --- e-seals (table 7) -----------------------------------------------------------------------
+
 
 def _mutate_check(rng: np.random.Generator, usccs: np.ndarray) -> np.ndarray:
     """The same codes with a wrong check character (old CA systems computed it wrongly)."""
@@ -87,17 +88,27 @@ def _seals(roster: Roster, snapshot: dt.date) -> pa.Table:
     # Not sealed: 0 no seal, 1 active with a wrong check character, 2 active with another
     # department's code, 3 only a revoked seal. 郑州市's are nearly all wrong check characters.
     u_idx = np.flatnonzero(~sealed)
-    how = np.where(zhengzhou[u_idx], np.where(rng.random(len(u_idx)) < 0.9, 1, 0),
-                   rng.choice(4, len(u_idx), p=[0.4, 0.25, 0.1, 0.25]))
+    how = np.where(
+        zhengzhou[u_idx],
+        np.where(rng.random(len(u_idx)) < 0.9, 1, 0),
+        rng.choice(4, len(u_idx), p=[0.4, 0.25, 0.1, 0.25]),
+    )
     wrong = u_idx[how == 1]
-    parts.append((wrong, _mutate_check(rng, uscc[wrong]), "active",
-                  _day_times(rng, dt.date(2018, 9, 1), dt.date(2019, 12, 31), len(wrong))))
+    parts.append(
+        (
+            wrong,
+            _mutate_check(rng, uscc[wrong]),
+            "active",
+            _day_times(rng, dt.date(2018, 9, 1), dt.date(2019, 12, 31), len(wrong)),
+        )
+    )
     other = u_idx[how == 2]
     shifted = (other + rng.integers(1, n, len(other))) % n  # a different department
     parts.append((other, uscc[shifted], "active", _day_times(rng, dt.date(2019, 3, 1), last, len(other))))
     revoked = u_idx[how == 3]
-    parts.append((revoked, uscc[revoked], "revoked",
-                  _day_times(rng, dt.date(2018, 1, 1), dt.date(2020, 6, 30), len(revoked))))
+    parts.append(
+        (revoked, uscc[revoked], "revoked", _day_times(rng, dt.date(2018, 1, 1), dt.date(2020, 6, 30), len(revoked)))
+    )
 
     dept = np.concatenate([p[0] for p in parts])
     code = np.concatenate([np.asarray(p[1], dtype=str) for p in parts])
@@ -106,13 +117,16 @@ def _seals(roster: Roster, snapshot: dt.date) -> pa.Table:
     order = np.lexsort((created, dept))
     dept, code, status, created = dept[order], code[order], status[order], created[order]
     seq = np.arange(1, len(dept) + 1)
-    return _table("e_seals", {
-        "seal_id": pa.array([f"YZ{r}{s:06d}" for r, s in zip(region[dept], seq)], pa.string()),
-        "dept_id": pa.array(ids[dept].tolist(), pa.string()),
-        "uscc": pa.array(code.tolist(), pa.string()),
-        "status": pa.array(status.tolist(), pa.string()),
-        "created_at": ts_array(created),
-    })
+    return _table(
+        "e_seals",
+        {
+            "seal_id": pa.array([f"YZ{r}{s:06d}" for r, s in zip(region[dept], seq)], pa.string()),
+            "dept_id": pa.array(ids[dept].tolist(), pa.string()),
+            "uscc": pa.array(code.tolist(), pa.string()),
+            "status": pa.array(status.tolist(), pa.string()),
+            "created_at": ts_array(created),
+        },
+    )
 
 
 # --- licences (tables 4, 5, 6) ---------------------------------------------------------------
@@ -135,8 +149,10 @@ def _licenses(roster: Roster) -> tuple[pa.Table, pa.Table]:
     Row order: issuers in the order of their first table-5 type, then the other table-4 issuers,
     each issuer's table-5 types first (table 5 prints in the responsibility list's order)."""
     rng = _rng(4)
-    t05 = [(r["工程标准名称"], roster.dept_by_name(r["责任部门"]).dept_name, r["标准化制作进展情况"])
-           for r in unit_rows("t05")]
+    t05 = [
+        (r["工程标准名称"], roster.dept_by_name(r["责任部门"]).dept_name, r["标准化制作进展情况"])
+        for r in unit_rows("t05")
+    ]
     t04 = {r["颁证单位"]: r for r in unit_rows("t04")}
     issuers = list(dict.fromkeys([d for _, d, _ in t05] + list(t04)))
     types, stats = [], []
@@ -153,8 +169,7 @@ def _licenses(roster: Roster) -> tuple[pa.Table, pa.Table]:
         if len(sealed_names) != n_sealed:
             raise ValueError(f"{issuer}: cannot seal {n_sealed} of {len(names)} types given table 5")
         total = int(row["加盖电子印章的证照数量(个)"])
-        sealed_counts = iter((1 + rng.multinomial(total - n_sealed, rng.dirichlet(np.full(n_sealed, 0.6))))
-                             .tolist())
+        sealed_counts = iter((1 + rng.multinomial(total - n_sealed, rng.dirichlet(np.full(n_sealed, 0.6)))).tolist())
         for name in names:
             code = f"DZZZ41P{len(types) + 1:03d}"
             types.append((code, name, "province", dept.dept_id, None, name in status))
@@ -193,16 +208,36 @@ def _licenses(roster: Roster) -> tuple[pa.Table, pa.Table]:
                 for d in roster.unit_depts("city_counties", city):
                     if d.kind == kind and rng.random() < 0.5:
                         s2 = int(rng.integers(2_000, 40_000))
-                        stats.append((code, d.dept_id, s2 + int(rng.integers(0, 300)), s2,
-                                      int(round(s2 * rng.uniform(0.2, 1.0)))))
-    lt = _table("license_types", {k: [t[i] for t in types] for i, k in enumerate(
-        ("type_code", "type_name", "level", "issuer_dept_id", "issuer_category", "national_standard"))})
-    ls = _table("license_stats", {k: [t[i] for t in stats] for i, k in enumerate(
-        ("type_code", "issuer_dept_id", "issued_count", "sealed_count", "conformant_count"))})
+                        stats.append(
+                            (
+                                code,
+                                d.dept_id,
+                                s2 + int(rng.integers(0, 300)),
+                                s2,
+                                int(round(s2 * rng.uniform(0.2, 1.0))),
+                            )
+                        )
+    lt = _table(
+        "license_types",
+        {
+            k: [t[i] for t in types]
+            for i, k in enumerate(
+                ("type_code", "type_name", "level", "issuer_dept_id", "issuer_category", "national_standard")
+            )
+        },
+    )
+    ls = _table(
+        "license_stats",
+        {
+            k: [t[i] for t in stats]
+            for i, k in enumerate(("type_code", "issuer_dept_id", "issued_count", "sealed_count", "conformant_count"))
+        },
+    )
     return lt, ls
 
 
 # --- single sign-on (tables 12, 13) ----------------------------------------------------------
+
 
 def _auth_systems(roster: Roster) -> pa.Table:
     """Integrated systems for most departments (never listed) plus the open ones tables 12/13 print,
@@ -232,8 +267,9 @@ def _auth_systems(roster: Roster) -> pa.Table:
     for code in roster.direct_codes:
         members = [d for d in roster.unit_depts("direct_county", code) if not d.is_tax]
         for j in np.sort(rng.choice(len(members), int(rng.integers(3, 7)), replace=False)):
-            rows.append((members[j].dept_name + str(rng.choice(R.SYSTEM_SUFFIXES)), members[j].dept_id, url(),
-                         True, True))
+            rows.append(
+                (members[j].dept_name + str(rng.choice(R.SYSTEM_SUFFIXES)), members[j].dept_id, url(), True, True)
+            )
     for r in printed_table("t13"):
         code = roster.region_by_name(r["所属地区"])
         kind = county_kind.get((code, r["系统名称"]), "service")
@@ -243,17 +279,24 @@ def _auth_systems(roster: Roster) -> pa.Table:
         members = [d for d in roster.unit_depts("city_counties", city) if not d.is_tax]
         if members:
             d = members[int(rng.integers(0, len(members)))]
-            rows.append((d.dept_name + str(rng.choice(R.SYSTEM_SUFFIXES)), d.dept_id, url(),
-                         bool(rng.random() < 0.5), False))
-    return _table("auth_systems", {
-        "system_id": [f"SYS{n:05d}" for n in range(1, len(rows) + 1)],
-        "system_name": [r[0] for r in rows], "dept_id": [r[1] for r in rows],
-        "url": pa.array([r[2] for r in rows], pa.string()),
-        "integration_started": [r[3] for r in rows], "integrated": [r[4] for r in rows],
-    })
+            rows.append(
+                (d.dept_name + str(rng.choice(R.SYSTEM_SUFFIXES)), d.dept_id, url(), bool(rng.random() < 0.5), False)
+            )
+    return _table(
+        "auth_systems",
+        {
+            "system_id": [f"SYS{n:05d}" for n in range(1, len(rows) + 1)],
+            "system_name": [r[0] for r in rows],
+            "dept_id": [r[1] for r in rows],
+            "url": pa.array([r[2] for r in rows], pa.string()),
+            "integration_started": [r[3] for r in rows],
+            "integrated": [r[4] for r in rows],
+        },
+    )
 
 
 # --- branch halls (table 18) -----------------------------------------------------------------
+
 
 def _branch_hall_items(roster: Roster, snapshot: dt.date, service_items: pa.Table | None) -> pa.Table:
     """Table 18's items and non-query items per city. With `service_items` the items are drawn from
@@ -267,8 +310,9 @@ def _branch_hall_items(roster: Roster, snapshot: dt.date, service_items: pa.Tabl
         codes = names = None
         if service_items is not None:
             members = pa.array([d.dept_id for d in roster.unit_depts("city_total", city)], pa.string())
-            mine = service_items.filter(pc.and_(pc.is_in(service_items["dept_id"], members),
-                                                pc.equal(service_items["published"], True)))
+            mine = service_items.filter(
+                pc.and_(pc.is_in(service_items["dept_id"], members), pc.equal(service_items["published"], True))
+            )
             if mine.num_rows >= n:
                 pick = np.sort(rng.choice(mine.num_rows, n, replace=False))
                 codes = mine["item_code"].take(pick).to_pylist()
@@ -290,8 +334,7 @@ def _branch_hall_items(roster: Roster, snapshot: dt.date, service_items: pa.Tabl
     return _table("branch_hall_items", cols)
 
 
-def build_peripheral(roster: Roster, snapshot: dt.date, service_items: pa.Table | None = None
-                     ) -> dict[str, pa.Table]:
+def build_peripheral(roster: Roster, snapshot: dt.date, service_items: pa.Table | None = None) -> dict[str, pa.Table]:
     """e_seals, license_types, license_stats, auth_systems, branch_hall_items (full snapshots).
 
     `service_items` (optional, CONTRACT columns) lets branch-hall items be real items of the city."""
@@ -306,6 +349,7 @@ def build_peripheral(roster: Roster, snapshot: dt.date, service_items: pa.Table 
 
 
 # --- tickets (tables 16, 17) -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TicketPlan:
@@ -331,8 +375,15 @@ def _options(received: int, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _plan_scope(rng: np.random.Generator, stem_rows: list[tuple[str, dict]], total: dict | None, scope: str,
-                recv_col: str, rate_col: str, kind: int) -> list[TicketPlan]:
+def _plan_scope(
+    rng: np.random.Generator,
+    stem_rows: list[tuple[str, dict]],
+    total: dict | None,
+    scope: str,
+    recv_col: str,
+    rate_col: str,
+    kind: int,
+) -> list[TicketPlan]:
     """Per unit a (pending, on_time) that prints the unit's rate, chosen so that the 合计 prints too.
 
     A unit printed 100.00% or 0.00% may have any number pending (its rate does not move); the
@@ -424,9 +475,11 @@ def ticket_plans(roster: Roster) -> list[TicketPlan]:
     """The calibrated (unit, kind) counts of tables 16 and 17 (deterministic, seed-independent)."""
     rng = _rng(16)
     plans: list[TicketPlan] = []
-    specs = (("t16", "province_dept", "省直部门", lambda n: roster.dept_by_name(n).dept_id),
-             ("t17a", "city_total", "省辖市", roster.region_by_name),
-             ("t17b", "direct_county", "省直管县（市）", roster.region_by_name))
+    specs = (
+        ("t16", "province_dept", "省直部门", lambda n: roster.dept_by_name(n).dept_id),
+        ("t17a", "city_total", "省辖市", roster.region_by_name),
+        ("t17b", "direct_county", "省直管县（市）", roster.region_by_name),
+    )
     for stem, scope, col, code_of in specs:
         rows = [(code_of(r[col]), r) for r in unit_rows(stem)]
         for kind, (recv, rate) in enumerate((("咨询总计收到", "咨询按期办结率"), ("投诉总计收到", "投诉按期办结率"))):
@@ -434,8 +487,9 @@ def ticket_plans(roster: Roster) -> list[TicketPlan]:
     return plans
 
 
-def build_tickets(roster: Roster, window_start: dt.datetime | dt.date, window_end: dt.datetime | dt.date,
-                  seed: int) -> pa.Table:
+def build_tickets(
+    roster: Roster, window_start: dt.datetime | dt.date, window_end: dt.datetime | dt.date, seed: int
+) -> pa.Table:
     """Tickets whose (single) version's `updated_at` falls in [window_start, window_end].
 
     The world: December 2019 (outside the YTD window, a trickle), the calibrated 2020 up to
@@ -471,18 +525,25 @@ def build_tickets(roster: Roster, window_start: dt.datetime | dt.date, window_en
         k = len(cat)
         last_ok = CALIBRATION_DATE - dt.timedelta(days=limit + 2)
         received = np.where(
-            cat == 3, _day_times(rng, CALIBRATION_DATE - dt.timedelta(days=limit - 1), CALIBRATION_DATE, k),
-            np.where(cat == 0, _day_times(rng, ytd_first, CALIBRATION_DATE, k),
-                     _day_times(rng, ytd_first, last_ok, k)))
+            cat == 3,
+            _day_times(rng, CALIBRATION_DATE - dt.timedelta(days=limit - 1), CALIBRATION_DATE, k),
+            np.where(cat == 0, _day_times(rng, ytd_first, CALIBRATION_DATE, k), _day_times(rng, ytd_first, last_ok, k)),
+        )
         due = received + limit * DAY
-        on_time_close = received + (rng.uniform(0.05, 1.0, k) * (np.minimum(due, calib_end) - received)).astype(np.int64)
-        late_close = due + 3600 + (rng.uniform(0, 1, k) * np.maximum(np.minimum(20 * DAY, calib_end - due - 3600), 0)
-                                   ).astype(np.int64)
+        on_time_close = received + (rng.uniform(0.05, 1.0, k) * (np.minimum(due, calib_end) - received)).astype(
+            np.int64
+        )
+        late_close = (
+            due
+            + 3600
+            + (rng.uniform(0, 1, k) * np.maximum(np.minimum(20 * DAY, calib_end - due - 3600), 0)).astype(np.int64)
+        )
         closed = np.select([cat == 0, cat == 1], [on_time_close, late_close], NULL_TS)
         # December 2019: a trickle, outside the YTD window (by received_at).
         n_dec = int(rng.poisson(p.received / 12 * 0.5))
-        r_dec = _day_times(rng, dt.date(CALIBRATION_DATE.year - 1, 12, 1), dt.date(CALIBRATION_DATE.year - 1, 12, 31),
-                           n_dec)
+        r_dec = _day_times(
+            rng, dt.date(CALIBRATION_DATE.year - 1, 12, 1), dt.date(CALIBRATION_DATE.year - 1, 12, 31), n_dec
+        )
         c_dec = r_dec + (rng.uniform(0.05, 1.0, n_dec) * limit * DAY).astype(np.int64)
         # After the calibration date: the same rate and on-time share, up to the horizon.
         days_after = (horizon - CALIBRATION_DATE).days
@@ -490,8 +551,11 @@ def build_tickets(roster: Roster, window_start: dt.datetime | dt.date, window_en
         r_after = _day_times(rng, CALIBRATION_DATE + dt.timedelta(days=1), horizon, n_after)
         share = p.on_time / max(p.received - p.pending, 1)
         ok = rng.random(n_after) < share
-        c_after = np.where(ok, r_after + (rng.uniform(0.05, 1.0, n_after) * limit * DAY).astype(np.int64),
-                           r_after + limit * DAY + rng.integers(3600, 20 * DAY, n_after))
+        c_after = np.where(
+            ok,
+            r_after + (rng.uniform(0.05, 1.0, n_after) * limit * DAY).astype(np.int64),
+            r_after + limit * DAY + rng.integers(3600, 20 * DAY, n_after),
+        )
         r_all = np.concatenate([received, r_dec, r_after])
         c_all = np.concatenate([closed, c_dec, c_after])
         d_all = r_all + limit * DAY
@@ -520,16 +584,21 @@ def build_tickets(roster: Roster, window_start: dt.datetime | dt.date, window_en
     n = int(keep.sum())
     sur = rng.integers(0, len(R.SURNAMES), len(keep))[keep]
     g1 = rng.integers(0, len(R.GIVEN_CHARS), len(keep))[keep]
-    g2 = np.where(rng.random(len(keep)) < 0.7, rng.integers(0, len(R.GIVEN_CHARS), len(keep)),
-                  len(R.GIVEN_CHARS))[keep]
-    phone = (rng.choice(np.array(R.PHONE_PREFIXES, dtype=np.int64), len(keep)) * 10**8
-             + rng.integers(0, 10**8, len(keep)))[keep]
-    return _table("tickets", {
-        "ticket_id": pa.array(ticket_id[keep].tolist(), pa.string()),
-        "kind": pa.array(np.array(TICKET_KINDS)[kind[keep]].tolist(), pa.string()),
-        "dept_id": pa.array(dept_ids[dept[keep]].tolist(), pa.string()),
-        "received_at": ts_array(received[keep]), "due_at": ts_array(due[keep]), "closed_at": ts_array(closed[keep]),
-        "requester_name": person_names(sur, g1, g2) if n else pa.array([], pa.string()),
-        "requester_phone": pc.cast(pa.array(phone), pa.string()),
-        "updated_at": ts_array(updated[keep]),
-    })
+    g2 = np.where(rng.random(len(keep)) < 0.7, rng.integers(0, len(R.GIVEN_CHARS), len(keep)), len(R.GIVEN_CHARS))[keep]
+    phone = (
+        rng.choice(np.array(R.PHONE_PREFIXES, dtype=np.int64), len(keep)) * 10**8 + rng.integers(0, 10**8, len(keep))
+    )[keep]
+    return _table(
+        "tickets",
+        {
+            "ticket_id": pa.array(ticket_id[keep].tolist(), pa.string()),
+            "kind": pa.array(np.array(TICKET_KINDS)[kind[keep]].tolist(), pa.string()),
+            "dept_id": pa.array(dept_ids[dept[keep]].tolist(), pa.string()),
+            "received_at": ts_array(received[keep]),
+            "due_at": ts_array(due[keep]),
+            "closed_at": ts_array(closed[keep]),
+            "requester_name": person_names(sur, g1, g2) if n else pa.array([], pa.string()),
+            "requester_phone": pc.cast(pa.array(phone), pa.string()),
+            "updated_at": ts_array(updated[keep]),
+        },
+    )

@@ -31,5 +31,27 @@ def total_row(stem: str) -> dict[str, str] | None:
     return rows[0] if rows else None
 
 
-STEMS = ("t01", "t02", "t03", "t04", "t05", "t06", "t07", "t08a", "t08b", "t09", "t10", "t11a", "t11b",
-         "t12", "t13", "t14", "t15a", "t15b", "t16", "t17a", "t17b", "t18")
+STEMS = (
+    "t01",
+    "t02",
+    "t03",
+    "t04",
+    "t05",
+    "t06",
+    "t07",
+    "t08a",
+    "t08b",
+    "t09",
+    "t10",
+    "t11a",
+    "t11b",
+    "t12",
+    "t13",
+    "t14",
+    "t15a",
+    "t15b",
+    "t16",
+    "t17a",
+    "t17b",
+    "t18",
+)

@@ -20,9 +20,9 @@ from functools import cache
 import numpy as np
 import pyarrow as pa
 
+from zwfw_contract.sources import SOURCES
 from zwfw_sample import reference as R
 from zwfw_sample.uscc import USCC_CHARSET, make_uscc
-from zwfw_contract.sources import SOURCES
 
 from .fractions import numerator_for
 from .printed import printed_table, unit_rows
@@ -32,8 +32,22 @@ _COLUMNS = {s.name: s.column_names for s in SOURCES}
 
 # Functional kinds that every city level, county and direct county has: table 6's issuers
 # (nr, housing, health, sport, eco, agri, transport, miit) plus the everyday service departments.
-REQUIRED_LOCAL_KINDS = ("nr", "housing", "health", "sport", "eco", "agri", "transport", "miit",
-                        "police", "civil", "hrss", "edu", "market", "service")
+REQUIRED_LOCAL_KINDS = (
+    "nr",
+    "housing",
+    "health",
+    "sport",
+    "eco",
+    "agri",
+    "transport",
+    "miit",
+    "police",
+    "civil",
+    "hrss",
+    "edu",
+    "market",
+    "service",
+)
 
 # kind -> (city-level suffix, county-level suffix). reference.DEPT_KINDS first (tax handled apart),
 # with county names for the kinds it keeps at city level only, then more real bodies so that a
@@ -114,16 +128,50 @@ _CITY_PREFIX = {"419001": "济源示范区"}
 # Short names printed in table 5's 责任部门 column that are not a department's full name.
 ALIASES = {"省住建厅": "河南省住房和城乡建设厅", "省卫健委": "河南省卫生健康委员会"}
 # 登记管理部门+机构类别 of a USCC: 11 机关, 12 事业单位, 13 群团, 91 企业.
-_REGISTRY_BY_KIND = {"fund": "12", "trading": "12", "realty": "12", "social_ins": "12", "employment": "12",
-                     "cdc": "12", "blood": "12", "hospital": "12", "tcm": "12", "mch": "12", "library": "12",
-                     "museum": "12", "exam": "12", "notary": "12", "legal_aid": "12", "talent": "12",
-                     "vet": "12", "seed": "12", "hydrology": "12", "price": "12", "land_reserve": "12",
-                     "housing_security": "12", "broadcast": "12", "quality": "12", "special_equipment": "12",
-                     "food_lab": "12", "emergency_care": "12", "sanitation": "12", "agri_tech": "12",
-                     "water_supply": "12", "urban_planning": "12", "civil_registry": "12",
-                     "social_welfare": "12", "veterans_service": "12", "medins_center": "12",
-                     "disabled": "13", "redcross": "13", "union": "13", "women": "13", "sci_assoc": "13",
-                     "fed_ic": "13", "tobacco": "12"}
+_REGISTRY_BY_KIND = {
+    "fund": "12",
+    "trading": "12",
+    "realty": "12",
+    "social_ins": "12",
+    "employment": "12",
+    "cdc": "12",
+    "blood": "12",
+    "hospital": "12",
+    "tcm": "12",
+    "mch": "12",
+    "library": "12",
+    "museum": "12",
+    "exam": "12",
+    "notary": "12",
+    "legal_aid": "12",
+    "talent": "12",
+    "vet": "12",
+    "seed": "12",
+    "hydrology": "12",
+    "price": "12",
+    "land_reserve": "12",
+    "housing_security": "12",
+    "broadcast": "12",
+    "quality": "12",
+    "special_equipment": "12",
+    "food_lab": "12",
+    "emergency_care": "12",
+    "sanitation": "12",
+    "agri_tech": "12",
+    "water_supply": "12",
+    "urban_planning": "12",
+    "civil_registry": "12",
+    "social_welfare": "12",
+    "veterans_service": "12",
+    "medins_center": "12",
+    "disabled": "13",
+    "redcross": "13",
+    "union": "13",
+    "women": "13",
+    "sci_assoc": "13",
+    "fed_ic": "13",
+    "tobacco": "12",
+}
 
 
 @dataclass(frozen=True)
@@ -258,7 +306,7 @@ _CN_NUM = "一二三四五六七八九十"
 
 def _tax_names(main: str, n: int, city_level: bool) -> list[str]:
     """The main tax bureau, then (city level) its 稽查局, then numbered 税务分局."""
-    extra = ([main.removesuffix("税务局") + "税务局稽查局"] if city_level else [])
+    extra = [main.removesuffix("税务局") + "税务局稽查局"] if city_level else []
     k = 0
     while len(extra) < n - 1:
         k += 1
@@ -287,7 +335,8 @@ def build_roster() -> Roster:
     province = _province_rows()
     # (name, region, kind, level, city, is_tax, eligible)
     rows: list[tuple[str, str, str, str, str | None, bool, bool]] = [
-        (n, R.PROVINCE_CODE, k, "province", None, k == "tax", e) for n, k, e in province]
+        (n, R.PROVINCE_CODE, k, "province", None, k == "tax", e) for n, k, e in province
+    ]
     ids = [f"D{R.PROVINCE_CODE}{i:03d}" for i in range(1, len(rows) + 1)]
 
     t07 = {r["省辖市"]: int(r["部门数量"]) for r in unit_rows("t07")}
@@ -301,7 +350,7 @@ def build_roster() -> Roster:
         units = [(city, None, False)] + [(code, name, code in R.DIRECT_ADMIN) for code, name in cty]
         n_tax = np.r_[rng.integers(2, 5), rng.integers(1, 4, len(cty))]
         minimum = np.full(len(units), len(REQUIRED_LOCAL_KINDS))
-        for j, (code, cname, direct) in enumerate(units):
+        for j, (_code, cname, direct) in enumerate(units):
             if direct:
                 minimum[j] = max(minimum[j], need_total[cname] + spare - n_tax[j])
         # The city level has more bodies (weight 1.6), a direct county more than a district.
@@ -331,14 +380,36 @@ def build_roster() -> Roster:
         dup = sorted({n for n in names if names.count(n) > 1})
         raise AssertionError(f"duplicate department names: {dup[:5]}")
     usccs = _usccs(rng, rows)
-    depts = tuple(Dept(dept_id=i, dept_name=r[0], region_code=r[1], uscc=u, is_tax=r[5], kind=r[2], level=r[3],
-                       city=r[4], item_eligible=r[6]) for i, r, u in zip(ids, rows, usccs))
-    departments = pa.table({
-        "dept_id": ids, "dept_name": names, "region_code": [r[1] for r in rows], "uscc": usccs,
-        "is_tax": pa.array([r[5] for r in rows], pa.bool_()),
-    }).select(list(_COLUMNS["departments"]))
-    return Roster(regions=_regions(), departments=departments, depts=depts,
-                  _by_unit=_index(depts), _by_name={d.dept_name: d for d in depts})
+    depts = tuple(
+        Dept(
+            dept_id=i,
+            dept_name=r[0],
+            region_code=r[1],
+            uscc=u,
+            is_tax=r[5],
+            kind=r[2],
+            level=r[3],
+            city=r[4],
+            item_eligible=r[6],
+        )
+        for i, r, u in zip(ids, rows, usccs)
+    )
+    departments = pa.table(
+        {
+            "dept_id": ids,
+            "dept_name": names,
+            "region_code": [r[1] for r in rows],
+            "uscc": usccs,
+            "is_tax": pa.array([r[5] for r in rows], pa.bool_()),
+        }
+    ).select(list(_COLUMNS["departments"]))
+    return Roster(
+        regions=_regions(),
+        departments=departments,
+        depts=depts,
+        _by_unit=_index(depts),
+        _by_name={d.dept_name: d for d in depts},
+    )
 
 
 def _usccs(rng: np.random.Generator, rows) -> list[str]:
@@ -347,8 +418,10 @@ def _usccs(rng: np.random.Generator, rows) -> list[str]:
     letters = np.array(list(USCC_CHARSET))
     n = len(rows)
     old_style = ["00" + "".join(x) for x in rng.choice(digits, (n, 6))]
-    new_style = ["MB" + a + b + "".join(c) for a, b, c in zip(rng.choice(digits, n), rng.choice(letters, n),
-                                                              rng.choice(digits, (n, 4)))]
+    new_style = [
+        "MB" + a + b + "".join(c)
+        for a, b, c in zip(rng.choice(digits, n), rng.choice(letters, n), rng.choice(digits, (n, 4)))
+    ]
     bodies = np.where(rng.random(n) < 0.2, new_style, old_style)  # 20 % newer MB… bodies
     seen: set[str] = set()
     out = []
