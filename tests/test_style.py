@@ -42,3 +42,17 @@ def test_ruff_sees_a_violation(tmp_path):
     config = str(REPO / "pyproject.toml")
     assert _run(str(BIN / "ruff"), "check", "--config", config, str(bad)).returncode == 1
     assert _run(str(BIN / "ruff"), "format", "--config", config, "--check", str(bad)).returncode == 1
+
+
+def test_the_dbt_sql_passes_sqlfluff():
+    """Every model and test of the dbt project, rendered as `dbt parse` renders it (.sqlfluff)."""
+    proc = _run(str(BIN / "sqlfluff"), "lint", "dbt/models", "dbt/tests")
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
+
+
+def test_sqlfluff_sees_a_violation(tmp_path):
+    """The check itself, with the project's settings: a keyword in capitals, a missing alias."""
+    model = tmp_path / "probe.sql"
+    model.write_text("SELECT 1, item_code from {{ ref('stg_service_items') }}\n")
+    proc = _run(str(BIN / "sqlfluff"), "lint", "--config", str(REPO / ".sqlfluff"), str(model))
+    assert proc.returncode == 1 and "AL03" in proc.stdout and "CP01" in proc.stdout, proc.stdout

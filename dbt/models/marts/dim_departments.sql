@@ -1,7 +1,12 @@
 -- Departments as of the snapshot, with their region and city, for analysts to join the marts and
 -- the raw views on. One row per (snapshot_date, dept_id).
 with regions as (
-    select region_code, region_name, level, parent_code, direct_admin
+    select
+        region_code,
+        region_name,
+        level,
+        parent_code,
+        direct_admin
     from {{ ref('stg_regions') }}
 )
 
@@ -17,4 +22,4 @@ select
     d.uscc,
     d.is_tax
 from {{ ref('stg_departments') }} as d
-left join regions as r on r.region_code = d.region_code
+left join regions as r on d.region_code = r.region_code

@@ -4,7 +4,9 @@
 -- numerator and the denominator count, and whether fct_worklist lists the records behind it.
 {%- set worklist_codes = worklist_metrics() | map(attribute='metric_code') | list %}
 with published as (
-    select metric_code, {{ ordered_string_agg('scope', ',', 'scope', distinct=true) }} as scopes
+    select
+        metric_code,
+        {{ ordered_string_agg('scope', ',', 'scope', distinct=true) }} as scopes
     from {{ ref('fct_metrics') }}
     group by metric_code
 )
@@ -13,7 +15,7 @@ select
     {{ snapshot_date() }} as snapshot_date,
     glossary.metric_code,
     glossary.table_no,
-    tables.table_title,
+    bulletin.table_title,
     glossary.metric_name,
     published.scopes,
     glossary.value_kind,
@@ -28,8 +30,7 @@ select
     glossary.formula,
     glossary.numerator,
     glossary.denominator,
-    glossary.metric_code in ({% for code in worklist_codes %}'{{ code }}'{% if not loop.last %}, {% endif %}{% endfor %})
-        as has_worklist
+    glossary.metric_code in ({{ "'" ~ worklist_codes | join("', '") ~ "'" }}) as has_worklist
 from {{ ref('metric_glossary') }} as glossary
-inner join {{ ref('bulletin_tables') }} as tables on tables.table_no = glossary.table_no
-left join published on published.metric_code = glossary.metric_code
+inner join {{ ref('bulletin_tables') }} as bulletin on glossary.table_no = bulletin.table_no
+left join published on glossary.metric_code = published.metric_code

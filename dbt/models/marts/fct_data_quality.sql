@@ -13,11 +13,21 @@ with units as (
 ),
 
 by_dept as (
-    select code as dept_id, scope, unit_code from {{ ref('int_submitting_units') }} where attributed_by = 'dept_id'
+    select
+        code as dept_id,
+        scope,
+        unit_code
+    from {{ ref('int_submitting_units') }}
+    where attributed_by = 'dept_id'
 ),
 
 by_region as (
-    select code as region_code, scope, unit_code from {{ ref('int_submitting_units') }} where attributed_by = 'region_code'
+    select
+        code as region_code,
+        scope,
+        unit_code
+    from {{ ref('int_submitting_units') }}
+    where attributed_by = 'region_code'
 ),
 
 rejects as (
@@ -31,21 +41,42 @@ rejects as (
 ),
 
 delivered as (
-    select 'cases' as source, dept_id, item_code, cast(null as {{ dbt.type_string() }}) as eval_id, updated_at
-    from {{ source('raw', 'cases') }} where snapshot_date = {{ snapshot_date() }}
+    select
+        'cases' as source,
+        dept_id,
+        item_code,
+        cast(null as {{ dbt.type_string() }}) as eval_id,
+        updated_at
+    from {{ source('raw', 'cases') }}
+    where snapshot_date = {{ snapshot_date() }}
     union all
-    select 'evaluations', dept_id, item_code, eval_id, updated_at
-    from {{ source('raw', 'evaluations') }} where snapshot_date = {{ snapshot_date() }}
+    select
+        'evaluations' as source,
+        dept_id,
+        item_code,
+        eval_id,
+        updated_at
+    from {{ source('raw', 'evaluations') }}
+    where snapshot_date = {{ snapshot_date() }}
     union all
-    select 'tickets', dept_id, cast(null as {{ dbt.type_string() }}), cast(null as {{ dbt.type_string() }}), updated_at
-    from {{ source('raw', 'tickets') }} where snapshot_date = {{ snapshot_date() }}
+    select
+        'tickets' as source,
+        dept_id,
+        cast(null as {{ dbt.type_string() }}) as item_code,
+        cast(null as {{ dbt.type_string() }}) as eval_id,
+        updated_at
+    from {{ source('raw', 'tickets') }}
+    where snapshot_date = {{ snapshot_date() }}
 ),
 
 previous_delivery as (
-    select source, max(snapshot_date) as snapshot_date
+    select
+        source,
+        max(snapshot_date) as snapshot_date
     from {{ source('raw', 'load_files') }}
-    where snapshot_date < {{ snapshot_date() }}
-      and source in ({% for s in events %}'{{ s }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    where
+        snapshot_date < {{ snapshot_date() }}
+        and source in ({{ "'" ~ events | join("', '") ~ "'" }})
     group by source
 ),
 
@@ -54,29 +85,54 @@ known_items as (
 ),
 
 evaluations_of_unknown_cases as (
-    select eval_id from {{ ref('int_evaluations_ytd') }} where case_id is not null and not has_known_case
+    select eval_id from {{ ref('int_evaluations_ytd') }}
+    where case_id is not null and not has_known_case
 ),
 
 issues as (
-    select 'rejected' as issue, source, reason as detail, dept_id, region_code
+    select
+        'rejected' as issue,
+        source,
+        reason as detail,
+        dept_id,
+        region_code
     from rejects
 
     union all
-    select 'unknown_item', delivered.source, '', delivered.dept_id, cast(null as {{ dbt.type_string() }})
+    select
+        'unknown_item' as issue,
+        delivered.source,
+        '' as detail,
+        delivered.dept_id,
+        cast(null as {{ dbt.type_string() }}) as region_code
     from delivered
-    where delivered.item_code is not null
-      and not exists (select 1 from known_items where known_items.item_code = delivered.item_code)
+    where
+        delivered.item_code is not null
+        and not exists (
+            select 1 from known_items
+            where known_items.item_code = delivered.item_code
+        )
 
     union all
-    select 'unknown_case', 'evaluations', '', delivered.dept_id, cast(null as {{ dbt.type_string() }})
+    select
+        'unknown_case' as issue,
+        'evaluations' as source,
+        '' as detail,
+        delivered.dept_id,
+        cast(null as {{ dbt.type_string() }}) as region_code
     from delivered
-    inner join evaluations_of_unknown_cases as unknown on unknown.eval_id = delivered.eval_id
+    inner join evaluations_of_unknown_cases as unknown_cases on delivered.eval_id = unknown_cases.eval_id
     where delivered.source = 'evaluations'
 
     union all
-    select 'late', delivered.source, '', delivered.dept_id, cast(null as {{ dbt.type_string() }})
+    select
+        'late' as issue,
+        delivered.source,
+        '' as detail,
+        delivered.dept_id,
+        cast(null as {{ dbt.type_string() }}) as region_code
     from delivered
-    inner join previous_delivery on previous_delivery.source = delivered.source
+    inner join previous_delivery on delivered.source = previous_delivery.source
     where delivered.updated_at < cast(previous_delivery.snapshot_date as timestamp) + interval 1 day
 ),
 
@@ -88,34 +144,58 @@ attributed as (
         coalesce(by_dept.scope, by_region.scope, 'unattributed') as scope,
         coalesce(by_dept.unit_code, by_region.unit_code, 'UNATTRIBUTED') as unit_code
     from issues
-    left join by_dept on by_dept.dept_id = issues.dept_id
-    left join by_region on by_region.region_code = issues.region_code and by_dept.dept_id is null
+    left join by_dept on issues.dept_id = by_dept.dept_id
+    left join by_region on issues.region_code = by_region.region_code and by_dept.dept_id is null
 ),
 
 delivered_by_unit as (
-    select by_dept.scope, by_dept.unit_code, delivered.source, count(*) as delivered_rows
+    select
+        by_dept.scope,
+        by_dept.unit_code,
+        delivered.source,
+        count(*) as delivered_rows
     from delivered
-    inner join by_dept on by_dept.dept_id = delivered.dept_id
+    inner join by_dept on delivered.dept_id = by_dept.dept_id
     group by by_dept.scope, by_dept.unit_code, delivered.source
 ),
 
 not_delivered as (
-    select 'not_delivered' as issue, sources.source, '' as detail, units.scope, units.unit_code, 1 as issue_rows
+    select
+        'not_delivered' as issue,
+        sources.source,
+        '' as detail,
+        units.scope,
+        units.unit_code,
+        1 as issue_rows
     from units
-    cross join (values {% for s in events %}('{{ s }}'){% if not loop.last %}, {% endif %}{% endfor %}) as sources (source)
+    cross join (values {{ "('" ~ events | join("'), ('") ~ "')" }}) as sources (source)
     left join delivered_by_unit
-        on delivered_by_unit.scope = units.scope
-        and delivered_by_unit.unit_code = units.unit_code
-        and delivered_by_unit.source = sources.source
+        on
+            units.scope = delivered_by_unit.scope
+            and units.unit_code = delivered_by_unit.unit_code
+            and sources.source = delivered_by_unit.source
     where delivered_by_unit.delivered_rows is null
 ),
 
 counted as (
-    select issue, source, detail, scope, unit_code, count(*) as issue_rows
+    select
+        issue,
+        source,
+        detail,
+        scope,
+        unit_code,
+        count(*) as issue_rows
     from attributed
     group by issue, source, detail, scope, unit_code
     union all
-    select issue, source, detail, scope, unit_code, issue_rows from not_delivered
+    select
+        issue,
+        source,
+        detail,
+        scope,
+        unit_code,
+        issue_rows
+    from not_delivered
 )
 
 select
@@ -128,4 +208,4 @@ select
     cast(counted.detail as {{ dbt.type_string() }}) as detail,
     cast(counted.issue_rows as bigint) as issue_rows
 from counted
-left join units on units.scope = counted.scope and units.unit_code = counted.unit_code
+left join units on counted.scope = units.scope and counted.unit_code = units.unit_code

@@ -8,7 +8,12 @@
 with units as (
     {{ listed_units(['province_dept', 'city_total', 'direct_county']) }}
     union all
-    select 'unattributed', 'UNATTRIBUTED', '无法归属', cast(null as {{ dbt.type_string() }}), 1
+    select
+        'unattributed' as scope,
+        'UNATTRIBUTED' as unit_code,
+        '无法归属' as unit_name,
+        cast(null as {{ dbt.type_string() }}) as region_code,
+        1 as unit_order
 ),
 
 quality as (
@@ -16,11 +21,18 @@ quality as (
 ),
 
 source_names as (
-    select * from (values ('cases', '办件'), ('evaluations', '评价'), ('tickets', '咨询投诉')) as names (source, source_name)
+    select
+        listed.source,
+        listed.source_name
+    from (values ('cases', '办件'), ('evaluations', '评价'), ('tickets', '咨询投诉')) as listed (source, source_name)
 ),
 
 reasons as (
-    select scope, unit_code, detail, sum(issue_rows) as issue_rows,
+    select
+        scope,
+        unit_code,
+        detail,
+        sum(issue_rows) as issue_rows,
         row_number() over (partition by scope, unit_code order by sum(issue_rows) desc, detail) as rank
     from quality
     where issue = 'rejected'
@@ -28,18 +40,23 @@ reasons as (
 ),
 
 top_reasons as (
-    select scope, unit_code,
-        {{ ordered_string_agg("detail || '（' || cast(issue_rows as " ~ dbt.type_string() ~ ") || '）'", '；', 'rank') }} as top_reasons
+    select
+        scope,
+        unit_code,
+        {{ ordered_string_agg("detail || '（' || cast(issue_rows as " ~ dbt.type_string() ~ ") || '）'", '；', 'rank') }}
+            as top_reasons
     from reasons
     where rank <= 3
     group by scope, unit_code
 ),
 
 missing as (
-    select quality.scope, quality.unit_code,
+    select
+        quality.scope,
+        quality.unit_code,
         {{ ordered_string_agg('source_names.source_name', '、', 'quality.source') }} as not_delivered_text
     from quality
-    inner join source_names on source_names.source = quality.source
+    inner join source_names on quality.source = source_names.source
     where quality.issue = 'not_delivered'
     group by quality.scope, quality.unit_code
 ),
@@ -57,15 +74,24 @@ by_unit as (
         coalesce(sum(quality.issue_rows) filter (where quality.issue = 'late'), 0) as late_rows,
         coalesce(sum(quality.issue_rows) filter (where quality.issue = 'not_delivered'), 0) as sources_not_delivered
     from units
-    left join quality on quality.scope = units.scope and quality.unit_code = units.unit_code
+    left join quality on units.scope = quality.scope and units.unit_code = quality.unit_code
     group by units.scope, units.unit_code, units.unit_name, units.unit_order
 ),
 
 with_totals as (
     select * from by_unit
     union all
-    select scope, 'TOTAL', '合计', null, true,
-        sum(rejected_rows), sum(unknown_item_rows), sum(unknown_case_rows), sum(late_rows), sum(sources_not_delivered)
+    select
+        scope,
+        'TOTAL' as unit_code,
+        '合计' as unit_name,
+        null as unit_order,
+        true as is_total,
+        sum(rejected_rows) as rejected_rows,
+        sum(unknown_item_rows) as unknown_item_rows,
+        sum(unknown_case_rows) as unknown_case_rows,
+        sum(late_rows) as late_rows,
+        sum(sources_not_delivered) as sources_not_delivered
     from by_unit
     where scope <> 'unattributed'
     group by scope
@@ -77,8 +103,8 @@ described as (
         coalesce(missing.not_delivered_text, '') as not_delivered_text,
         coalesce(top_reasons.top_reasons, '') as top_reasons
     from with_totals
-    left join missing on missing.scope = with_totals.scope and missing.unit_code = with_totals.unit_code
-    left join top_reasons on top_reasons.scope = with_totals.scope and top_reasons.unit_code = with_totals.unit_code
+    left join missing on with_totals.scope = missing.scope and with_totals.unit_code = missing.unit_code
+    left join top_reasons on with_totals.scope = top_reasons.scope and with_totals.unit_code = top_reasons.unit_code
 )
 
 select

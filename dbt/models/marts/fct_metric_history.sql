@@ -27,22 +27,29 @@ select
     fourth.snapshot_date as fourth_before_snapshot_date,
     fourth.value as fourth_before_value,
     current_figures.value - fourth.value as change_fourth_before,
-    case when current_figures.unit_code <> 'TOTAL' and current_figures.value is not null then
-        cast(rank() over (
-            partition by current_figures.metric_code, current_figures.scope,
-                current_figures.unit_code <> 'TOTAL' and current_figures.value is not null
-            order by current_figures.value desc) as integer)
+    case
+        when current_figures.unit_code <> 'TOTAL' and current_figures.value is not null
+            then
+                cast(rank() over (
+                    partition by
+                        current_figures.metric_code, current_figures.scope,
+                        current_figures.unit_code <> 'TOTAL' and current_figures.value is not null
+                    order by current_figures.value desc
+                ) as integer)
     end as rank_in_scope,
     cast(count(case when current_figures.unit_code <> 'TOTAL' then current_figures.value end) over (
-        partition by current_figures.metric_code, current_figures.scope) as integer) as units_ranked
+        partition by current_figures.metric_code, current_figures.scope
+    ) as integer) as units_ranked
 from current_figures
 left join before as previous
-    on previous.snapshots_back = 1
-    and previous.metric_code = current_figures.metric_code
-    and previous.scope = current_figures.scope
-    and previous.unit_code = current_figures.unit_code
+    on
+        previous.snapshots_back = 1
+        and current_figures.metric_code = previous.metric_code
+        and current_figures.scope = previous.scope
+        and current_figures.unit_code = previous.unit_code
 left join before as fourth
-    on fourth.snapshots_back = 4
-    and fourth.metric_code = current_figures.metric_code
-    and fourth.scope = current_figures.scope
-    and fourth.unit_code = current_figures.unit_code
+    on
+        fourth.snapshots_back = 4
+        and current_figures.metric_code = fourth.metric_code
+        and current_figures.scope = fourth.scope
+        and current_figures.unit_code = fourth.unit_code

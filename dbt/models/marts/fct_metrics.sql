@@ -12,6 +12,8 @@ select
     cast(numerator as double) as numerator,
     cast(denominator as double) as denominator,
     cast(value as double) as value,
-    cast({{ metric_value_text('value_kind', 'numerator', 'denominator', 'value', 'value_text') }} as {{ dbt.type_string() }})
-        as value_text
+    cast(
+        {{ metric_value_text('value_kind', 'numerator', 'denominator', 'value', 'value_text') }}
+        as {{ dbt.type_string() }}
+    ) as value_text
 from {{ ref('int_metrics') }}

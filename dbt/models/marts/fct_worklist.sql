@@ -16,17 +16,18 @@ with records as (
 
 listed_members as (
     {%- for metric in metrics %}
-    select
-        cast({{ metric.table_no }} as integer) as table_no,
-        '{{ metric.metric_code }}' as metric_code,
-        '{{ metric.concept }}' as concept,
-        members.scope,
-        members.unit_code,
-        members.dept_id
-    from {{ ref('int_unit_departments') }} as members
-    inner join ({{ listed_units(metric.scopes, metric.roster) }}) as units
-        on units.scope = members.scope and units.unit_code = members.unit_code
-    {% if not loop.last %}union all{% endif %}
+        select
+            cast({{ metric.table_no }} as integer) as table_no,
+            '{{ metric.metric_code }}' as metric_code,
+            '{{ metric.concept }}' as concept,
+            members.scope,
+            members.unit_code,
+            members.dept_id
+        from {{ ref('int_unit_departments') }} as members
+        -- the units the metric lists, as its table's metrics_by_unit() lists them (one macro)
+        inner join ({{ listed_units(metric.scopes, metric.roster) }}) as units  -- noqa: ST05
+            on members.scope = units.scope and members.unit_code = units.unit_code
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
@@ -45,25 +46,26 @@ current_list as (
         cast(records.reason as {{ dbt.type_string() }}) as reason
     from listed_members
     inner join records
-        on records.concept = listed_members.concept and records.dept_id = listed_members.dept_id
+        on listed_members.concept = records.concept and listed_members.dept_id = records.dept_id
     left join {{ ref('stg_departments') }} as departments
-        on departments.dept_id = records.dept_id
+        on records.dept_id = departments.dept_id
 )
 
 select
     current_list.*,
     {%- if previous %}
-    -- on last week's list ({{ previous.snapshot_date }}): the run goes on
-    coalesce(previous.first_seen, current_list.snapshot_date) as first_seen
+        -- on last week's list ({{ previous.snapshot_date }}): the run goes on
+        coalesce(previous.first_seen, current_list.snapshot_date) as first_seen
     {%- else %}
-    current_list.snapshot_date as first_seen
+        current_list.snapshot_date as first_seen
     {%- endif %}
 from current_list
 {%- if previous %}
-left join {{ parquet_file(previous.file) }} as previous
-    on previous.table_no = current_list.table_no
-    and previous.metric_code = current_list.metric_code
-    and previous.scope = current_list.scope
-    and previous.unit_code = current_list.unit_code
-    and previous.record_id = current_list.record_id
+    left join {{ parquet_file(previous.file) }} as previous
+        on
+            current_list.table_no = previous.table_no
+            and current_list.metric_code = previous.metric_code
+            and current_list.scope = previous.scope
+            and current_list.unit_code = previous.unit_code
+            and current_list.record_id = previous.record_id
 {%- endif %}

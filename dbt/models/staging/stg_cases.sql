@@ -12,15 +12,15 @@ with latest as (
 
 select
     {{ snapshot_date() }} as snapshot_date,
-    case_id,
-    item_code,
-    dept_id,
-    channel,
-    accepted_at,
-    completed_at,
-    qc_passed,
-    updated_at,
+    latest.case_id,
+    latest.item_code,
+    latest.dept_id,
+    latest.channel,
+    latest.accepted_at,
+    latest.completed_at,
+    latest.qc_passed,
+    latest.updated_at,
     latest.snapshot_date as delivered_snapshot_date,
-    _file as source_file,
-    _line as source_line
+    latest._file as source_file,
+    latest._line as source_line
 from latest

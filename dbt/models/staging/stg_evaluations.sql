@@ -12,17 +12,17 @@ with latest as (
 
 select
     {{ snapshot_date() }} as snapshot_date,
-    eval_id,
-    case_id,
-    item_code,
-    dept_id,
-    source,
+    latest.eval_id,
+    latest.case_id,
+    latest.item_code,
+    latest.dept_id,
+    latest.source,
     cast(rating as integer) as rating,
-    evaluated_at,
-    rectify_due_at,
-    rectified_at,
-    updated_at,
+    latest.evaluated_at,
+    latest.rectify_due_at,
+    latest.rectified_at,
+    latest.updated_at,
     latest.snapshot_date as delivered_snapshot_date,
-    _file as source_file,
-    _line as source_line
+    latest._file as source_file,
+    latest._line as source_line
 from latest

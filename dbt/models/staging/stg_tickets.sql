@@ -12,14 +12,14 @@ with latest as (
 
 select
     {{ snapshot_date() }} as snapshot_date,
-    ticket_id,
-    kind,
-    dept_id,
-    received_at,
-    due_at,
-    closed_at,
-    updated_at,
+    latest.ticket_id,
+    latest.kind,
+    latest.dept_id,
+    latest.received_at,
+    latest.due_at,
+    latest.closed_at,
+    latest.updated_at,
     latest.snapshot_date as delivered_snapshot_date,
-    _file as source_file,
-    _line as source_line
+    latest._file as source_file,
+    latest._line as source_line
 from latest

@@ -14,32 +14,32 @@
 
     The row rules share one scan; each uniqueness rule is one grouped scan. -#}
 {% test rules(model, not_null=[], unique=[], accepted_values={}, between={}, numerator_le_denominator=[]) %}
-{%- set row_rules = [] %}
-{%- for column in not_null %}
+    {%- set row_rules = [] %}
+    {%- for column in not_null %}
     {%- do row_rules.append((rule_text('not_null', column), column ~ ' is null')) %}
 {%- endfor %}
-{%- for column, values in accepted_values.items() %}
+    {%- for column, values in accepted_values.items() %}
     {%- set quoted = [] %}
     {%- for value in values %}{% do quoted.append("'" ~ (value | string | replace("'", "''")) ~ "'") %}{% endfor %}
     {%- do row_rules.append((rule_text('accepted_values', column, values),
                               column ~ ' not in (' ~ quoted | join(', ') ~ ')')) %}
 {%- endfor %}
-{%- for column, bounds in between.items() %}
+    {%- for column, bounds in between.items() %}
     {%- do row_rules.append((rule_text('between', column, bounds),
                               '(' ~ column ~ ' < ' ~ bounds[0] ~ ' or ' ~ column ~ ' > ' ~ bounds[1] ~ ')')) %}
 {%- endfor %}
-{%- for pair in numerator_le_denominator %}
+    {%- for pair in numerator_le_denominator %}
     {%- do row_rules.append((rule_text('numerator_le_denominator', pair),
                               '(' ~ pair[0] ~ ') > (' ~ pair[1] ~ ')')) %}
 {%- endfor %}
-{%- set branches = [] %}
-{%- if row_rules %}
+    {%- set branches = [] %}
+    {%- if row_rules %}
     {%- for rule, broken in row_rules %}
         {%- do branches.append("select '" ~ (rule | replace("'", "''")) ~ "' as rule, broken_" ~ loop.index
                                ~ " as failing_rows from row_rules") %}
     {%- endfor %}
 {%- endif %}
-{%- for key in unique %}
+    {%- for key in unique %}
     {%- set columns = [key] if key is string else key %}
     {%- set nulls_skipped = "where " ~ key ~ " is not null" if key is string else "" %}
     {%- do branches.append("select '" ~ (rule_text('unique', key) | replace("'", "''")) ~ "' as rule, count(*) as failing_rows"
@@ -62,4 +62,3 @@ from (
 ) as checked
 where failing_rows > 0
 {% endtest %}
-

@@ -3,7 +3,7 @@
     and denominator (ratios: a ratio of sums) or, for counts (numerator NULL), its value.
     Groups without a 合计 row are not checked. -#}
 {% test totals_add_up(model, group_by, unit_column='unit_code', total='TOTAL') %}
-    {%- set keys = group_by | join(', ') %}
+{%- set keys = group_by | join(', ') %}
     with units as (
         select
             {{ keys }},

@@ -4,9 +4,9 @@
     denominator − numerator for a ratio, value for a count. Fails on every (snapshot, table,
     metric, scope, unit) where they differ, and on a listed code fct_metrics does not publish. -#}
 {% test worklist_size_rule(model, metrics) %}
-{%- set codes = worklist_metrics() %}
+    {%- set codes = worklist_metrics() %}
 with rules as (
-    {%- for metric in codes %}
+{%- for metric in codes %}
     select '{{ metric.metric_code }}' as metric_code, '{{ metric.size }}' as size
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

@@ -21,11 +21,15 @@ with systems as (
 ),
 
 owners as (
-    select members.dept_id, members.scope as owner_scope, units.unit_code as owner_code,
-        units.unit_name as owner_name, units.unit_order as owner_order
+    select
+        members.dept_id,
+        members.scope as owner_scope,
+        units.unit_code as owner_code,
+        units.unit_name as owner_name,
+        units.unit_order as owner_order
     from {{ ref('int_unit_departments') }} as members
     inner join {{ ref('int_units') }} as units
-        on units.scope = members.scope and units.unit_code = members.unit_code
+        on members.scope = units.scope and members.unit_code = units.unit_code
     where members.scope in ('province_dept', 'direct_county')
 )
 
@@ -46,8 +50,8 @@ select
     systems.integration_started_text,
     systems.url,
     systems.system_name
-        || '|' || systems.integration_started_text
-        || '|' || coalesce(systems.url, '') as open_system_text,
+    || '|' || systems.integration_started_text
+    || '|' || coalesce(systems.url, '') as open_system_text,
     owners.owner_scope
 from systems
-inner join owners on owners.dept_id = systems.dept_id
+inner join owners on systems.dept_id = owners.dept_id

@@ -3,13 +3,19 @@
 -- regions (every city, none left out: a city without items has 0). Keyed by region_code:
 -- branch-hall items belong to a city, not to a department.
 with cities as (
-    select unit_code as region_code, unit_name as region_name, unit_order
+    select
+        unit_code as region_code,
+        unit_name as region_name,
+        unit_order
     from {{ ref('int_units') }}
     where scope = 'city_level'
 ),
 
 items as (
-    select region_code, item_code, bool_or(coalesce(is_query, false)) as is_query
+    select
+        region_code,
+        item_code,
+        bool_or(coalesce(is_query, false)) as is_query
     from {{ ref('stg_branch_hall_items') }}
     group by region_code, item_code
 )
@@ -22,5 +28,5 @@ select
     count(items.item_code) filter (where not items.is_query) as non_query_items,
     cast({{ var('t18_branch_hall_target', 60) }} as integer) as target_items
 from cities
-left join items on items.region_code = cities.region_code
+left join items on cities.region_code = items.region_code
 group by cities.region_code, cities.region_name, cities.unit_order

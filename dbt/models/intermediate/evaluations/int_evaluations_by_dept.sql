@@ -3,7 +3,8 @@
 -- evaluation (evaluation → item by item_code), 差评 and their rectification.
 -- One row per department (dept_id) of stg_departments.
 with active_evaluations as (
-    select * from {{ ref('int_evaluations_ytd') }} where is_active
+    select * from {{ ref('int_evaluations_ytd') }}
+    where is_active
 ),
 
 evaluations_by_dept as (
@@ -19,7 +20,9 @@ evaluations_by_dept as (
 ),
 
 completed_cases_by_dept as (
-    select dept_id, count(*) as completed_cases
+    select
+        dept_id,
+        count(*) as completed_cases
     from {{ ref('int_cases_ytd') }}
     where qc_passed and is_completed
     group by dept_id
@@ -30,7 +33,7 @@ items_by_dept as (
         items.dept_id,
         count(*) as items,
         count(*) filter (
-            where items.item_code in (select item_code from active_evaluations)
+            where items.item_code in (select active_evaluations.item_code from active_evaluations)
         ) as evaluated_items
     from {{ ref('int_published_items') }} as items
     group by items.dept_id
@@ -48,9 +51,9 @@ facts as (
         coalesce(items_by_dept.items, 0) as items,
         coalesce(items_by_dept.evaluated_items, 0) as evaluated_items
     from {{ ref('stg_departments') }} as departments
-    left join evaluations_by_dept on evaluations_by_dept.dept_id = departments.dept_id
-    left join completed_cases_by_dept on completed_cases_by_dept.dept_id = departments.dept_id
-    left join items_by_dept on items_by_dept.dept_id = departments.dept_id
+    left join evaluations_by_dept on departments.dept_id = evaluations_by_dept.dept_id
+    left join completed_cases_by_dept on departments.dept_id = completed_cases_by_dept.dept_id
+    left join items_by_dept on departments.dept_id = items_by_dept.dept_id
 )
 
 select

@@ -35,16 +35,16 @@ gaps as (
         ) as exceeds_promised_limit,
         coalesce(trim(items.result_spec), '') = '' as blank_result_spec
     from {{ ref('int_published_items') }} as items
-    left join steps on steps.item_code = items.item_code
+    left join steps on items.item_code = steps.item_code
 )
 
 select
     *,
     step_count >= 1
-        and blank_name_steps = 0
-        and blank_handler_steps = 0
-        and blank_criteria_steps = 0
-        and bad_limit_steps = 0
-        and not exceeds_promised_limit
-        and not blank_result_spec as is_process_complete
+    and blank_name_steps = 0
+    and blank_handler_steps = 0
+    and blank_criteria_steps = 0
+    and bad_limit_steps = 0
+    and not exceeds_promised_limit
+    and not blank_result_spec as is_process_complete
 from gaps

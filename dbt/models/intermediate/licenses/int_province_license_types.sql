@@ -35,6 +35,6 @@ select
     coalesce(stats.conformant_count, 0) as conformant_count
 from types
 left join stats
-    on stats.type_code = types.type_code and stats.issuer_dept_id = types.issuer_dept_id
+    on types.type_code = stats.type_code and types.issuer_dept_id = stats.issuer_dept_id
 left join {{ ref('stg_departments') }} as departments
-    on departments.dept_id = types.issuer_dept_id
+    on types.issuer_dept_id = departments.dept_id

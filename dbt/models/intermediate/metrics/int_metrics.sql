@@ -22,9 +22,17 @@
 ] %}
 
 {% for metric_model in metric_models %}
-select
-    table_no, metric_code, scope, unit_code, unit_name,
-    numerator, denominator, value, value_kind, value_text
-from {{ ref(metric_model) }}
-{% if not loop.last %}union all{% endif %}
+    select
+        table_no,
+        metric_code,
+        scope,
+        unit_code,
+        unit_name,
+        numerator,
+        denominator,
+        value,
+        value_kind,
+        value_text
+    from {{ ref(metric_model) }}
+    {% if not loop.last %}union all{% endif %}
 {% endfor %}

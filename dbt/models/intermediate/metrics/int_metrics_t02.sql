@@ -2,12 +2,18 @@
 -- city) and city_counties (only cities with such counties: 济源示范区 has no row), each with
 -- its 合计.
 with process_completeness as (
-    select scope, unit_code, unit_name,
+    select
+        scope,
+        unit_code,
+        unit_name,
         level_process_complete_numerator as numerator,
         level_process_complete_denominator as denominator
     from {{ ref('int_t02_process_completeness') }}
     union all
-    select 'city_counties', unit_code, unit_name,
+    select
+        'city_counties' as scope,
+        unit_code,
+        unit_name,
         counties_process_complete_numerator,
         counties_process_complete_denominator
     from {{ ref('int_t02_process_completeness') }}

@@ -7,19 +7,38 @@ with units as (
 ),
 
 regions as (
-    select region_code, level, parent_code, coalesce(direct_admin, false) as direct_admin
+    select
+        region_code,
+        level,
+        parent_code,
+        coalesce(direct_admin, false) as direct_admin
     from {{ ref('stg_regions') }}
 )
 
-select 'dept_id' as attributed_by, members.dept_id as code, units.scope, units.unit_code, units.unit_name
+select
+    'dept_id' as attributed_by,
+    members.dept_id as code,
+    units.scope,
+    units.unit_code,
+    units.unit_name
 from {{ ref('int_unit_departments') }} as members
-inner join units on units.scope = members.scope and units.unit_code = members.unit_code
+inner join units on members.scope = units.scope and members.unit_code = units.unit_code
 
 union all
-select 'region_code', regions.region_code, units.scope, units.unit_code, units.unit_name
+select
+    'region_code' as attributed_by,
+    regions.region_code,
+    units.scope,
+    units.unit_code,
+    units.unit_name
 from regions
 inner join units
-    on (units.scope = 'direct_county' and regions.direct_admin and units.unit_code = regions.region_code)
-    or (units.scope = 'city_total' and not regions.direct_admin and units.unit_code =
-        case when regions.level = 'city' then regions.region_code
-             when regions.level = 'county' then regions.parent_code end)
+    on
+        (units.scope = 'direct_county' and regions.direct_admin and regions.region_code = units.unit_code)
+        or (
+            units.scope = 'city_total' and not regions.direct_admin and units.unit_code
+            = case
+                when regions.level = 'city' then regions.region_code
+                when regions.level = 'county' then regions.parent_code
+            end
+        )

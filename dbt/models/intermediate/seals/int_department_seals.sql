@@ -4,7 +4,10 @@
 -- so that a worklist can say where a department falls short.
 -- One row per department (dept_id), tax departments included (flag is_tax).
 with departments as (
-    select dept_id, uscc, is_tax
+    select
+        dept_id,
+        uscc,
+        is_tax
     from {{ ref('stg_departments') }}
 ),
 
@@ -25,7 +28,7 @@ seals_by_dept as (
         count(*) filter (where seals.is_valid_active) as valid_active_seals,
         count(*) filter (where seals.is_valid_active and seals.uscc = departments.uscc) as matching_seals
     from seals
-    inner join departments on departments.dept_id = seals.dept_id
+    inner join departments on seals.dept_id = departments.dept_id
     group by seals.dept_id
 )
 
@@ -38,4 +41,4 @@ select
     coalesce(seals_by_dept.valid_active_seals, 0) as valid_active_seals,
     coalesce(seals_by_dept.matching_seals, 0) > 0 as has_seal
 from departments
-left join seals_by_dept on seals_by_dept.dept_id = departments.dept_id
+left join seals_by_dept on departments.dept_id = seals_by_dept.dept_id

@@ -39,7 +39,7 @@ by_unit as (
         city_counties.items as counties_items,
         city_counties.complete_items as counties_complete_items
     from city_level
-    left join city_counties on city_counties.unit_code = city_level.unit_code
+    left join city_counties on city_level.unit_code = city_counties.unit_code
 )
 
 select

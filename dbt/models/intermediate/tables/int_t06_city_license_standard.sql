@@ -20,10 +20,12 @@ cities as (
 ),
 
 conformant_type_cities as (
-    select distinct stats.type_code, members.unit_code as city_code
+    select distinct
+        stats.type_code,
+        members.unit_code as city_code
     from {{ ref('stg_license_stats') }} as stats
     inner join {{ ref('int_unit_departments') }} as members
-        on members.scope = 'city_area' and members.dept_id = stats.issuer_dept_id
+        on members.scope = 'city_area' and stats.issuer_dept_id = members.dept_id
     where stats.conformant_count > 0
 ),
 
@@ -34,10 +36,10 @@ by_type as (
         types.issuer_category,
         types.type_order,
         (select count(*) from cities) as cities,
-        count(cities.city_code) as conformant_cities
+        count(conformant.city_code) as conformant_cities
     from types
-    left join conformant_type_cities on conformant_type_cities.type_code = types.type_code
-    left join cities on cities.city_code = conformant_type_cities.city_code
+    left join conformant_type_cities on types.type_code = conformant_type_cities.type_code
+    left join cities as conformant on conformant_type_cities.city_code = conformant.city_code
     group by types.type_code, types.type_name, types.issuer_category, types.type_order
 )
 

@@ -3,7 +3,9 @@
 -- a seal (int_department_seals). One row per (scope city_area, unit_code = region_code),
 -- 合计 (unit_code 'TOTAL') last; print order by region code (CONTRACT §5).
 with non_tax_departments as (
-    select dept_id, has_seal
+    select
+        dept_id,
+        has_seal
     from {{ ref('int_department_seals') }}
     where not is_tax
 ),

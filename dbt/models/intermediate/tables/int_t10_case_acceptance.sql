@@ -41,8 +41,9 @@ by_unit as (
         items_by_unit.license_items_without_cases
     from items_by_unit
     inner join cases_by_unit
-        on cases_by_unit.scope = items_by_unit.scope
-        and cases_by_unit.unit_code = items_by_unit.unit_code
+        on
+            items_by_unit.scope = cases_by_unit.scope
+            and items_by_unit.unit_code = cases_by_unit.unit_code
 )
 
 select

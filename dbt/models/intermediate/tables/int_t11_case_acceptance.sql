@@ -32,7 +32,10 @@ items_by_unit as (
 ),
 
 population as (
-    select scope, unit_code, resident_population
+    select
+        scope,
+        unit_code,
+        resident_population
     from {{ ref('int_unit_population') }}
     where scope in ('city_total', 'direct_county')
 ),
@@ -54,11 +57,13 @@ by_unit as (
         population.resident_population
     from items_by_unit
     inner join cases_by_unit
-        on cases_by_unit.scope = items_by_unit.scope
-        and cases_by_unit.unit_code = items_by_unit.unit_code
+        on
+            items_by_unit.scope = cases_by_unit.scope
+            and items_by_unit.unit_code = cases_by_unit.unit_code
     left join population
-        on population.scope = items_by_unit.scope
-        and population.unit_code = items_by_unit.unit_code
+        on
+            items_by_unit.scope = population.scope
+            and items_by_unit.unit_code = population.unit_code
 ),
 
 with_totals as (
@@ -77,12 +82,15 @@ with_totals as (
         license_items,
         license_items_with_cases,
         case
-            when is_total then
-                case
-                    when sum(case when not is_total and resident_population is null then 1 else 0 end)
-                        over (partition by scope) = 0
-                    then sum(case when not is_total then resident_population end) over (partition by scope)
-                end
+            when is_total
+                then
+                    case
+                        when
+                            sum(case when not is_total and resident_population is null then 1 else 0 end)
+                                over (partition by scope)
+                            = 0
+                            then sum(case when not is_total then resident_population end) over (partition by scope)
+                    end
             else resident_population
         end as resident_population
     from by_unit

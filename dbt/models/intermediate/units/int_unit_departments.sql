@@ -2,12 +2,18 @@
 -- One row per (scope, unit_code, dept_id). unit_code is the dept_id for province_dept and
 -- the region_code of the city / direct-admin county for the region scopes.
 with departments as (
-    select dept_id, region_code
+    select
+        dept_id,
+        region_code
     from {{ ref('stg_departments') }}
 ),
 
 regions as (
-    select region_code, level, parent_code, direct_admin
+    select
+        region_code,
+        level,
+        parent_code,
+        direct_admin
     from {{ ref('stg_regions') }}
 ),
 
@@ -19,7 +25,7 @@ department_regions as (
         regions.parent_code,
         regions.direct_admin
     from departments
-    inner join regions on regions.region_code = departments.region_code
+    inner join regions on departments.region_code = regions.region_code
 ),
 
 -- the geographic city of every city-or-county department, and which part of it
@@ -37,29 +43,44 @@ city_parts as (
     where level in ('city', 'county')
 )
 
-select 'province_dept' as scope, dept_id as unit_code, dept_id
+select
+    'province_dept' as scope,
+    dept_id as unit_code,
+    dept_id
 from department_regions
 where level = 'province'
 
 union all
 -- 市本级 and 所辖县（市、区） (non-direct-admin counties), by city
-select part as scope, city_code as unit_code, dept_id
+select
+    part as scope,
+    city_code as unit_code,
+    dept_id
 from city_parts
 where part in ('city_level', 'city_counties')
 
 union all
 -- 含县区 = 市本级 ∪ 所辖县（市、区）
-select 'city_total' as scope, city_code as unit_code, dept_id
+select
+    'city_total' as scope,
+    city_code as unit_code,
+    dept_id
 from city_parts
 where part in ('city_level', 'city_counties')
 
 union all
 -- 行政区划内 = 含县区 ∪ the direct-admin counties whose parent_code is the city
-select 'city_area' as scope, city_code as unit_code, dept_id
+select
+    'city_area' as scope,
+    city_code as unit_code,
+    dept_id
 from city_parts
 
 union all
 -- 省直管县（市）: the county itself
-select 'direct_county' as scope, region_code as unit_code, dept_id
+select
+    'direct_county' as scope,
+    region_code as unit_code,
+    dept_id
 from city_parts
 where part = 'direct_county'

@@ -5,14 +5,18 @@
 -- the complement of its metric's numerator within its denominator (the on-time rule of
 -- macros/on_time.sql: pending-not-due records are in neither; data test worklist_size_rule).
 with items as (
-    select item_code, item_name
+    select
+        item_code,
+        item_name
     from {{ ref('int_published_items') }}
 ),
 
 active_evaluations as (
-    select evaluations.*, coalesce(items.item_name, evaluations.item_code) as item_label
+    select
+        evaluations.*,
+        coalesce(items.item_name, evaluations.item_code) as item_label
     from {{ ref('int_evaluations_ytd') }} as evaluations
-    left join items on items.item_code = evaluations.item_code
+    left join items on evaluations.item_code = items.item_code
     where evaluations.is_active
 ),
 
@@ -41,7 +45,11 @@ where not has_known_case
 union all
 -- 表14、表15 差评按期整改率: late, or not rectified and past due
 select
-    'rectify_on_time', 'evaluation', eval_id, item_label, dept_id,
+    'rectify_on_time' as concept,
+    'evaluation' as record_kind,
+    eval_id,
+    item_label,
+    dept_id,
     case
         when rectify_due_at is null then '差评未设整改时限'
         when rectified_at is null or rectified_at > {{ snapshot_end() }} then '差评逾期未整改'
@@ -53,8 +61,8 @@ where is_bad and not rectified_on_time and not pending_not_due
 union all
 -- 表16、表17 咨询、投诉按期办结率
 select
-    case when is_consultation then 'consult_on_time' else 'complaint_on_time' end,
-    'ticket',
+    case when is_consultation then 'consult_on_time' else 'complaint_on_time' end as concept,
+    'ticket' as record_kind,
     ticket_id,
     kind_label || '（' || cast(cast(received_at as date) as {{ dbt.type_string() }}) || '受理）',
     dept_id,
