@@ -11,7 +11,7 @@ import dagster as dg
 
 from dagster_project import config
 from dagster_project.assets.dbt import zwfw_dbt_models
-from dagster_project.assets.ingestion import ingestion_assets
+from dagster_project.assets.ingestion import ingestion_assets, ingestion_side_tables
 from dagster_project.assets.publication import published_warehouse
 from dagster_project.assets.report import bulletin_report, dbt_docs_site, unit_worklists
 from dagster_project.dbt_cli import ZwfwDbtCliResource
@@ -23,6 +23,7 @@ from dagster_project.resources import WarehouseResource
 def build_definitions(settings: config.Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[
+            *ingestion_side_tables,
             *ingestion_assets,
             zwfw_dbt_models,
             published_warehouse,

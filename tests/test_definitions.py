@@ -37,6 +37,15 @@ def test_dbt_models_grouped_by_layer_and_depend_on_ingestion(defs):
     assert "dbt" in stg_cases.kinds
 
 
+def test_every_asset_sits_in_a_named_group(defs):
+    specs = _specs(defs)
+    assert [key.to_user_string() for key, spec in specs.items() if spec.group_name in (None, "default")] == []
+    groups = {key.to_user_string(): spec.group_name for key, spec in specs.items()}
+    assert groups["metric_glossary"] == groups["bulletin_tables"] == "glossary"
+    assert groups["raw/rejects"] == groups["raw/load_files"] == groups["raw/cases"] == "ingestion"
+    assert groups["metricflow_time_spine"] == "semantic"
+
+
 def test_sources_needing_departments_load_after_them(defs):
     specs = _specs(defs)
     for source in SOURCES:

@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from dagster_project import config
 from dagster_project import lake as lake_layout
+from dagster_project.assets.ingestion import INGESTION_GROUP
 from dagster_project.dbt_args import (
     dbt_build_args,
     dbt_drop_build_schemas_args,
@@ -32,6 +33,8 @@ ensure_manifest()
 dbt_project = DbtProject(project_dir=config.DBT_PROJECT_DIR, profiles_dir=config.DBT_PROJECT_DIR)
 
 LAYERS = ("staging", "intermediate", "marts")
+GLOSSARY_GROUP = "glossary"  # the seeds: metric_glossary, bulletin_tables
+SEMANTIC_GROUP = "semantic"  # MetricFlow's time spine (models/semantic)
 
 _REF = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*\)""")
 _SOURCE = re.compile(r"""source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)""")
@@ -154,10 +157,20 @@ class LayeredTranslator(DagsterDbtTranslator):
     describes every dbt test's asset check."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """Every dbt node in a named group: its layer; the glossary seeds; the semantic layer's
+        time spine; the raw sources no ingestion asset defines (`raw.rejects`, `raw.load_files`,
+        written by ingestion alongside the sources)."""
         fqn = dbt_resource_props.get("fqn") or []
         for part in fqn[1:]:
             if part in LAYERS:
                 return part
+        kind = dbt_resource_props.get("resource_type")
+        if kind == "seed":
+            return GLOSSARY_GROUP
+        if kind == "source":
+            return INGESTION_GROUP
+        if SEMANTIC_GROUP in fqn[1:]:
+            return SEMANTIC_GROUP
         return super().get_group_name(dbt_resource_props)
 
     def get_asset_check_spec(

@@ -77,3 +77,21 @@ def build_ingestion_asset(source: Source) -> dg.AssetsDefinition:
 
 
 ingestion_assets = [build_ingestion_asset(s) for s in SOURCES]
+
+
+# `raw.rejects` and `raw.load_files` (dbt sources over the lake) are written by every ingestion
+# asset beside its partition: named here so they sit in the ingestion group and show where they
+# come from, rather than as ungrouped assets Dagster makes up for dbt's dependencies.
+ingestion_side_tables = [
+    dg.AssetSpec(
+        key=raw_asset_key(name),
+        deps=[raw_asset_key(s.name) for s in SOURCES],
+        group_name=INGESTION_GROUP,
+        kinds={"parquet"},
+        description=description,
+    )
+    for name, description in (
+        ("rejects", "Every rejected row of every delivery, with file, line, column and reason (CONTRACT §2)."),
+        ("load_files", "Per delivered file: rows read, loaded and rejected (read = loaded + rejected)."),
+    )
+]

@@ -203,8 +203,6 @@ def metric_checks(ctx: CheckContext) -> list[Check]:
             )
             for what, x in figs:
                 if pd.notna(x) and (x < 0 or x != int(x)):
-                    if r.metric_code == "t11_cases_per_capita" and what == "numerator" and False:
-                        continue
                     rows.append(
                         dict(
                             table_no=r.table_no,
