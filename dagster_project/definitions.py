@@ -16,6 +16,7 @@ from dagster_project.assets.publication import published_warehouse
 from dagster_project.assets.report import bulletin_report, dbt_docs_site, unit_worklists
 from dagster_project.dbt_cli import ZwfwDbtCliResource
 from dagster_project.jobs import weekly_snapshot_job, weekly_snapshot_schedule
+from dagster_project.progress import Steps
 from dagster_project.quality.asset_checks import gx_reconciliation_checks
 from dagster_project.resources import WarehouseResource
 
@@ -39,6 +40,21 @@ def build_definitions(settings: config.Settings) -> dg.Definitions:
         # ingestion step and dbt never hold the warehouse at the same time.
         executor=dg.in_process_executor,
     )
+
+
+def run_steps() -> Steps:
+    """The weekly job's steps, labelled for a run's progress lines (by the assets' own names)."""
+    labels = {asset.node_def.name: f"ingest {asset.key.path[-1]}" for asset in ingestion_assets}
+    for node, label in (
+        (zwfw_dbt_models, "dbt"),
+        (gx_reconciliation_checks, "checks"),
+        (published_warehouse, "publish"),
+        (bulletin_report, "bulletin"),
+        (unit_worklists, "worklists"),
+        (dbt_docs_site, "docs"),
+    ):
+        labels[node.node_def.name] = label
+    return Steps(labels, dbt=zwfw_dbt_models.node_def.name)
 
 
 @dg.definitions

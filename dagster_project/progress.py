@@ -14,21 +14,17 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
-STEP_NAMES = {
-    "zwfw_dbt_models": "dbt",
-    "gx_reconciliation_checks": "checks",
-    "published_warehouse": "publish",
-    "bulletin_report": "bulletin",
-    "unit_worklists": "worklists",
-    "dbt_docs_site": "docs",
-}
 
+@dataclass(frozen=True)
+class Steps:
+    """The job's steps as the caller's definitions name them (`definitions.run_steps`): a label
+    per step key, and which step is dbt's. Nothing here knows an asset's name."""
 
-def step_label(step_key: str) -> str:
-    """'raw__cases' → 'ingest cases'; dbt, checks and bulletin by name."""
-    if step_key.startswith("raw__"):
-        return f"ingest {step_key.removeprefix('raw__')}"
-    return STEP_NAMES.get(step_key, step_key)
+    labels: dict[str, str]
+    dbt: str
+
+    def label(self, step_key: str) -> str:
+        return self.labels.get(step_key, step_key)
 
 
 @dataclass
@@ -44,6 +40,7 @@ class Stage:
 class RunProgress:
     """What the event log has said so far; `feed` takes events, `lines` renders."""
 
+    steps: Steps = field(default_factory=lambda: Steps({}, ""))
     dbt_models: int = 0
     dbt_tests: int = 0
     stages: dict[str, Stage] = field(default_factory=dict)
@@ -57,7 +54,7 @@ class RunProgress:
         kind = event.event_type_value
         step = event.step_key or ""
         if kind == "STEP_START":
-            self.stages[step] = Stage(step_label(step), now)
+            self.stages[step] = Stage(self.steps.label(step), now)
         elif kind == "ASSET_MATERIALIZATION":
             mat = event.event_specific_data.materialization
             key = mat.asset_key.path
@@ -68,15 +65,15 @@ class RunProgress:
                 took = max(now - self.stages[step].started, 1e-3)
                 shown_files = f"{files} file{'s' if files != 1 else ''}, " if files is not None else ""
                 self.stages[step].detail = f"{shown_files}{rows:,} rows ({rows / took:,.0f} rows/s)"
-            elif step == "zwfw_dbt_models":
+            elif step == self.steps.dbt:
                 self.models_done += 1
                 self.current_model = key[-1]
-        elif kind == "ASSET_CHECK_EVALUATION" and step == "zwfw_dbt_models":
+        elif kind == "ASSET_CHECK_EVALUATION" and step == self.steps.dbt:
             self.tests_done += 1
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and step in self.stages:
             stage = self.stages[step]
             stage.finished, stage.failed = now, kind == "STEP_FAILURE"
-            if step == "zwfw_dbt_models":
+            if step == self.steps.dbt:
                 stage.detail = (
                     f"{self.models_done} of {self.dbt_models} models, {self.tests_done} of {self.dbt_tests} tests"
                 )
@@ -90,7 +87,7 @@ class RunProgress:
             if stage.finished is not None:
                 continue
             took = now - stage.started
-            if step == "zwfw_dbt_models":
+            if step == self.steps.dbt:
                 out.append(
                     f"dbt: {self.models_done} of {self.dbt_models} models, {self.tests_done} of "
                     f"{self.dbt_tests} tests ({took:.0f}s) {self.current_model}"
@@ -103,9 +100,18 @@ class RunProgress:
 class ProgressReporter:
     """Follows one run in a thread; `line()` adds a step of the caller's own (publication)."""
 
-    def __init__(self, instance, run_id: str, out: TextIO, dbt_models: int, dbt_tests: int, interval: float = 0.5):
+    def __init__(
+        self,
+        instance,
+        run_id: str,
+        out: TextIO,
+        steps: Steps,
+        dbt_models: int,
+        dbt_tests: int,
+        interval: float = 0.5,
+    ):
         self.instance, self.run_id, self.out, self.interval = instance, run_id, out, interval
-        self.state = RunProgress(dbt_models=dbt_models, dbt_tests=dbt_tests)
+        self.state = RunProgress(steps=steps, dbt_models=dbt_models, dbt_tests=dbt_tests)
         self.tty = bool(getattr(out, "isatty", lambda: False)())
         self._cursor: str | None = None
         self._printed = 0

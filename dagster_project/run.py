@@ -227,8 +227,8 @@ def _run(settings: config.Settings, snapshot: dt.date, terminal) -> RunSummary:
 def _execute(settings: config.Settings, snapshot: dt.date, run_id: str, terminal) -> RunSummary:
     from dagster_project import engine
     from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
-    from dagster_project.assets.report import BULLETIN_REPORT, DBT_DOCS_SITE, REPORT_ASSETS, UNIT_WORKLISTS
-    from dagster_project.definitions import build_definitions
+    from dagster_project.assets.report import REPORT_ASSETS, report_outputs
+    from dagster_project.definitions import build_definitions, run_steps
     from dagster_project.jobs import WEEKLY_JOB_NAME
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
     from dagster_project.progress import ProgressReporter
@@ -239,7 +239,7 @@ def _execute(settings: config.Settings, snapshot: dt.date, run_id: str, terminal
         instance.add_dynamic_partitions(SNAPSHOT_PARTITIONS_NAME, [key])
     models, tests = _dbt_counts()
     dbt_checks = _dbt_check_keys()
-    with ProgressReporter(instance, run_id, terminal, models, tests):
+    with ProgressReporter(instance, run_id, terminal, run_steps(), models, tests):
         result = (
             build_definitions(settings)
             .resolve_job_def(WEEKLY_JOB_NAME)
@@ -256,23 +256,7 @@ def _execute(settings: config.Settings, snapshot: dt.date, run_id: str, terminal
             e.step_materialization_data.materialization for e in result.get_asset_materialization_events()
         ]
         materialized = [m.asset_key for m in materializations]
-        bulletin = [
-            str(m.metadata[k].value)
-            for m in materializations
-            if m.asset_key == BULLETIN_REPORT
-            for k in ("html", "xlsx")
-            if k in m.metadata
-        ]
-        worklists = [
-            str(m.metadata["index"].value)
-            for m in materializations
-            if m.asset_key == UNIT_WORKLISTS and "index" in m.metadata
-        ]
-        docs = [
-            str(m.metadata["index"].value)
-            for m in materializations
-            if m.asset_key == DBT_DOCS_SITE and "index" in m.metadata
-        ]
+        outputs = report_outputs(materializations)
         checks = list(result.get_asset_check_evaluations())
         failed_steps = [f"{e.step_key}: {_error_line(e)}" for e in result.all_events if e.is_step_failure]
         if not failed_steps:  # nothing failed, yet Dagster skipped a step: an upstream asset was never materialized
@@ -299,9 +283,9 @@ def _execute(settings: config.Settings, snapshot: dt.date, run_id: str, terminal
                 if _blocking_failure(c)
             ],
             failed_steps=failed_steps,
-            bulletin=bulletin,
-            worklists=worklists[0] if worklists else None,
-            docs=docs[0] if docs else None,
+            bulletin=outputs.bulletin,
+            worklists=outputs.worklists,
+            docs=outputs.docs,
             run_id=run_id,
             engine=engine.describe(settings),
             dagster_home=settings.dagster_home,

@@ -64,6 +64,7 @@ ALLOWED: dict[str, set[str]] = {
         "dagster_project.resources",
         "dagster_project.config",
         "dagster_project.dbt_cli",
+        "dagster_project.progress",
     },
     "dagster_project.run": {
         "dagster_project.config",

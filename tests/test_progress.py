@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 from types import SimpleNamespace as NS
 
-from dagster_project.progress import ProgressReporter, RunProgress, step_label
+from dagster_project.progress import ProgressReporter, RunProgress, Steps
+
+STEPS = Steps(
+    {"raw__cases": "ingest cases", "zwfw_dbt_models": "dbt", "bulletin_report": "bulletin"}, dbt="zwfw_dbt_models"
+)
 
 
 def _event(kind, step, asset=None, metadata=None):
@@ -20,7 +24,7 @@ def _md(**values):
 
 
 def test_ingestion_dbt_and_failure_lines():
-    p = RunProgress(dbt_models=3, dbt_tests=5)
+    p = RunProgress(steps=STEPS, dbt_models=3, dbt_tests=5)
     p.feed(_event("STEP_START", "raw__cases"), 100.0)
     p.feed(_event("ASSET_MATERIALIZATION", "raw__cases", ["raw", "cases"], _md(rows_read=20_000, file_count=2)), 102.0)
     p.feed(_event("STEP_SUCCESS", "raw__cases"), 102.0)
@@ -36,10 +40,17 @@ def test_ingestion_dbt_and_failure_lines():
     assert p.live_lines(111.0) == []
 
 
-def test_step_labels():
-    assert step_label("raw__e_seals") == "ingest e_seals"
-    assert step_label("gx_reconciliation_checks") == "checks"
-    assert step_label("bulletin_report") == "bulletin"
+def test_step_labels_come_from_the_definitions():
+    from dagster_project import config
+    from dagster_project.definitions import build_definitions, run_steps
+
+    steps = run_steps()
+    assert steps.label("raw__e_seals") == "ingest e_seals"
+    assert steps.label("gx_reconciliation_checks") == "checks"
+    assert steps.label("bulletin_report") == "bulletin"
+    job = build_definitions(config.Settings.from_environ()).resolve_job_def("weekly_snapshot")
+    assert {node.name for node in job.graph.node_defs} <= set(steps.labels)  # every step of the job has its label
+    assert steps.dbt in steps.labels
 
 
 def test_off_a_terminal_each_finished_step_is_one_plain_line():
@@ -51,7 +62,7 @@ def test_off_a_terminal_each_finished_step_is_one_plain_line():
         get_records_for_run=lambda run_id, cursor=None: NS(records=records if cursor is None else [], cursor="end")
     )
     out = io.StringIO()
-    with ProgressReporter(instance, "run", out, 0, 0, interval=0.01) as reporter:
+    with ProgressReporter(instance, "run", out, STEPS, 0, 0, interval=0.01) as reporter:
         reporter.line("publish done in 0.1s: /w/zwfw.duckdb")
     assert out.getvalue().splitlines() == [
         "publish done in 0.1s: /w/zwfw.duckdb",

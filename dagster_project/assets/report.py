@@ -7,6 +7,8 @@ reads the published warehouse, which holds the previous snapshots the bulletin c
 warehouse).
 """
 
+from dataclasses import dataclass, field
+
 import dagster as dg
 
 from dagster_project.assets.publication import PUBLISHED_WAREHOUSE
@@ -15,6 +17,10 @@ from dagster_project.partitions import parse_snapshot, snapshot_partitions
 from dagster_project.resources import WarehouseResource
 
 REPORT_GROUP = "report"
+# The metadata keys of the files the report assets write, read back by `report_outputs`.
+HTML, XLSX, INDEX = "html", "xlsx", "index"
+
+
 BULLETIN_REPORT = dg.AssetKey(["bulletin_report"])
 
 
@@ -36,8 +42,8 @@ def bulletin_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     context.log.info(files.render())
     return dg.MaterializeResult(
         metadata={
-            "html": dg.MetadataValue.path(str(files.html)),
-            "xlsx": dg.MetadataValue.path(str(files.xlsx)),
+            HTML: dg.MetadataValue.path(str(files.html)),
+            XLSX: dg.MetadataValue.path(str(files.xlsx)),
             "previous_snapshot": dg.MetadataValue.text(files.previous.isoformat() if files.previous else ""),
             "seconds": dg.MetadataValue.float(round(files.seconds, 2)),
         }
@@ -66,7 +72,7 @@ def unit_worklists(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     context.log.info(files.render())
     return dg.MaterializeResult(
         metadata={
-            "index": dg.MetadataValue.path(str(files.index)),
+            INDEX: dg.MetadataValue.path(str(files.index)),
             "units": dg.MetadataValue.int(len(files.workbooks)),
             "open_records": dg.MetadataValue.int(files.records),
             "resolved_records": dg.MetadataValue.int(files.resolved),
@@ -101,9 +107,34 @@ def dbt_docs_site(
     regenerated = not stamp.exists() or stamp.stat().st_mtime_ns != before
     context.log.info(f"dbt docs site: {page}" + ("" if regenerated else " (project and schema unchanged: kept)"))
     return dg.MaterializeResult(
-        metadata={"index": dg.MetadataValue.path(str(page)), "regenerated": dg.MetadataValue.bool(regenerated)}
+        metadata={INDEX: dg.MetadataValue.path(str(page)), "regenerated": dg.MetadataValue.bool(regenerated)}
     )
 
 
 # The assets that render what the published warehouse holds (not dbt models).
 REPORT_ASSETS = (BULLETIN_REPORT, UNIT_WORKLISTS, DBT_DOCS_SITE)
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """What the report assets of a run wrote, as the run summary prints it."""
+
+    bulletin: list[str] = field(default_factory=list)  # the HTML and XLSX
+    worklists: str | None = None  # the index of the units' worklists
+    docs: str | None = None  # the dbt docs site
+
+
+def report_outputs(materializations) -> ReportOutputs:
+    """The files from a run's materializations of the report assets (by their keys)."""
+
+    def paths(key: dg.AssetKey, names: tuple[str, ...]) -> list[str]:
+        return [
+            str(m.metadata[n].value) for m in materializations if m.asset_key == key for n in names if n in m.metadata
+        ]
+
+    worklists, docs = paths(UNIT_WORKLISTS, (INDEX,)), paths(DBT_DOCS_SITE, (INDEX,))
+    return ReportOutputs(
+        bulletin=paths(BULLETIN_REPORT, (HTML, XLSX)),
+        worklists=worklists[0] if worklists else None,
+        docs=docs[0] if docs else None,
+    )
