@@ -134,22 +134,22 @@ def _snapshot_problem(warehouse: Path, snapshot: dt.date | None) -> str | None:
     """None when `snapshot` (or, when None, any snapshot) is published in `warehouse`."""
     import duckdb
 
+    from dagster_project import published
+
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = published.connect(warehouse)
     except duckdb.Error as exc:
         return f"{warehouse}: cannot be opened read-only ({str(exc).splitlines()[0]})"
     try:
-        published = [
-            r[0] for r in con.execute("select distinct snapshot_date from marts.fct_metrics order by 1").fetchall()
-        ]
+        snapshots = published.snapshots(con)
     except duckdb.Error:
         return f"{warehouse}: holds no marts.fct_metrics (expected a warehouse built by zwfw run)"
     finally:
         con.close()
-    if not published:
+    if not snapshots:
         return f"{warehouse}: marts.fct_metrics holds no snapshot yet"
-    if snapshot is not None and snapshot not in published:
-        shown = ", ".join(d.isoformat() for d in published[-5:])
+    if snapshot is not None and snapshot not in snapshots:
+        shown = ", ".join(d.isoformat() for d in snapshots[-5:])
         return f"{warehouse}: snapshot {snapshot.isoformat()} is not published (published: {shown})"
     return None
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project import published
+
 ERROR = "ERROR"
 WARN = "WARN"
 
@@ -62,13 +64,6 @@ def _num(x) -> str:
     if x is None or (isinstance(x, float) and pd.isna(x)):
         return "null"
     return f"{x:.15g}" if isinstance(x, float) else str(x)
-
-
-def latest_snapshot(con: duckdb.DuckDBPyConnection) -> dt.date:
-    row = con.execute("select max(snapshot_date) from marts.fct_metrics").fetchone()
-    if row is None or row[0] is None:
-        raise ValueError("marts.fct_metrics has no snapshot")
-    return row[0]
 
 
 # ---------------------------------------------------------------- metrics (per table) ----
@@ -662,7 +657,7 @@ def collect(
 ) -> tuple[dt.date, list[Check]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        snap = snapshot or latest_snapshot(con)
+        snap = snapshot or published.latest(con)
         metrics = con.execute("select * from marts.fct_metrics where snapshot_date = ?", [snap]).df()
         staging = (
             con.execute("select count(*) from information_schema.tables where table_schema = 'staging'").fetchall()[0][

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project import config
+from dagster_project import config, published
 from dagster_project.dbt_args import dbt_docs_args
 from dagster_project.report import replace_file
 
@@ -45,16 +45,15 @@ def default_docs_dir(report_dir: Path) -> Path:
 
 
 def _latest_snapshot(warehouse: Path) -> dt.date:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = published.connect(warehouse)
     try:
-        row = con.execute("select max(snapshot_date) from marts.fct_metrics").fetchall()[0][0]
+        return published.latest(con)
     except duckdb.Error as exc:
         raise DocsError(f"{warehouse}: no marts.fct_metrics ({exc}); build it with `zwfw run`") from exc
+    except published.PublishedError as exc:
+        raise DocsError(f"{warehouse}: no snapshot published yet") from exc
     finally:
         con.close()
-    if row is None:
-        raise DocsError(f"{warehouse}: no snapshot published yet")
-    return row
 
 
 def fingerprint(warehouse: Path, manifest: Path) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project import published
+from dagster_project.published import PublishedError
 from dagster_project.report.layout import APPENDIX_MARTS, HISTORY_MART, MARTS, TREND_SNAPSHOTS
 
 METRICS = "fct_metrics"
@@ -19,8 +21,9 @@ METRICS = "fct_metrics"
 Row = dict[str, object]
 
 
-class ReportError(RuntimeError):
-    """The warehouse cannot give a bulletin (no such snapshot, marts missing)."""
+# The warehouse cannot give a bulletin (no such file or snapshot, marts missing): the published
+# warehouse's own error, so one `except` covers both.
+ReportError = PublishedError
 
 
 @dataclass
@@ -58,16 +61,16 @@ def _trends(con: duckdb.DuckDBPyConnection, snapshots: list[dt.date]) -> dict[tu
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, mart: str, snapshot: dt.date) -> list[Row]:
-    cur = con.execute(f"select * from marts.{mart} where snapshot_date = ? order by scope, print_order", [snapshot])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return published.rows(
+        con, f"select * from marts.{mart} where snapshot_date = ? order by scope, print_order", [snapshot]
+    )
 
 
 def read_marts(warehouse: Path, snapshot: dt.date | None = None) -> MartData:
     """`snapshot` None = the latest published; the previous snapshot is the latest one before it."""
     if not Path(warehouse).exists():
         raise ReportError(f"no warehouse at {warehouse}")
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = published.connect(warehouse)
     try:
         present = {
             r[0]
@@ -78,20 +81,9 @@ def read_marts(warehouse: Path, snapshot: dt.date | None = None) -> MartData:
         missing = [m for m in (*MARTS, METRICS) if m not in present]
         if missing:
             raise ReportError(f"{warehouse}: marts missing ({', '.join(missing)}); build it with `zwfw run`")
-        snapshots = [
-            r[0] for r in con.execute(f"select distinct snapshot_date from marts.{METRICS} order by 1").fetchall()
-        ]
-        if not snapshots:
-            raise ReportError(f"{warehouse}: no snapshot published yet")
-        if snapshot is None:
-            snapshot = snapshots[-1]
-        if snapshot not in snapshots:
-            raise ReportError(
-                f"{warehouse}: no snapshot {snapshot.isoformat()} "
-                f"(published: {', '.join(s.isoformat() for s in snapshots)})"
-            )
-        earlier = [s for s in snapshots if s < snapshot]
-        data = MartData(snapshot=snapshot, previous=earlier[-1] if earlier else None)
+        snapshot = published.resolve(con, warehouse, snapshot, shown=1000)
+        snapshots = published.snapshots(con)
+        data = MartData(snapshot=snapshot, previous=published.previous(con, snapshot))
         for mart in (*MARTS, *(m for m in APPENDIX_MARTS if m in present)):
             data.rows[mart] = _fetch(con, mart, snapshot)
             if data.previous is not None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project import published
 from dagster_project.report.marts import ReportError
 
 SCOPE_NAMES = {
@@ -73,44 +74,6 @@ class Figure:
     record_count: int = 0
 
 
-def open_published(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """The published file, read-only, without DuckDB's progress bar (it would land in our output)."""
-    if not Path(warehouse).is_file():
-        raise ReportError(f"{warehouse}: no such file (expected a warehouse built by zwfw run)")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    con.execute("SET enable_progress_bar = false")
-    return con
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
-def published_snapshots(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    return [r[0] for r in con.execute("select distinct snapshot_date from marts.fct_metrics order by 1").fetchall()]
-
-
-def resolve_snapshot(con: duckdb.DuckDBPyConnection, warehouse: Path, snapshot: dt.date | None) -> dt.date:
-    snapshots = published_snapshots(con)
-    if not snapshots:
-        raise ReportError(f"{warehouse}: no snapshot published yet")
-    if snapshot is None:
-        return snapshots[-1]
-    if snapshot not in snapshots:
-        raise ReportError(
-            f"{warehouse}: no snapshot {snapshot.isoformat()} "
-            f"(published: {', '.join(s.isoformat() for s in snapshots[-8:])})"
-        )
-    return snapshot
-
-
-def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot: dt.date) -> dt.date | None:
-    earlier = [s for s in published_snapshots(con) if s < snapshot]
-    return earlier[-1] if earlier else None
-
-
 def resolve_unit(con: duckdb.DuckDBPyConnection, snapshot: dt.date, table_no: int | None, unit: str) -> tuple[str, str]:
     """(unit_code, unit_name) of a code or an exact name; otherwise an error naming the nearest units."""
     where = "snapshot_date = ? and unit_code <> 'TOTAL'" + (" and table_no = ?" if table_no else "")
@@ -144,9 +107,9 @@ def figures(
     shown: int = SHOWN,
 ) -> tuple[dt.date, list[Figure]]:
     """Every figure of `unit`'s row(s) in table `table_no` (or only `metric`), with up to `shown` records."""
-    con = open_published(warehouse)
+    con = published.connect(warehouse)
     try:
-        snapshot = resolve_snapshot(con, warehouse, snapshot)
+        snapshot = published.resolve(con, warehouse, snapshot)
         tables = [
             r[0]
             for r in con.execute(
@@ -172,7 +135,7 @@ def figures(
             if metric not in codes:
                 raise ReportError(f"no metric {metric!r} in table {table_no}; its metrics: {', '.join(codes)}")
             metric_filter, params = " and m.metric_code = ?", [*params, metric]
-        rows = _rows(
+        rows = published.rows(
             con,
             f"""
             select m.table_no, d.table_title, m.metric_code, d.metric_name, m.scope, m.unit_code, m.unit_name,
@@ -195,7 +158,7 @@ def figures(
             fig.record_count = con.execute(f"select count(*) from marts.fct_worklist where {keyed}", key).fetchall()[0][
                 0
             ]
-            fig.records = _rows(
+            fig.records = published.rows(
                 con,
                 f"""
                 select record_kind, record_id, record_name, dept_id, dept_name, reason, first_seen

@@ -25,13 +25,11 @@ from pathlib import Path
 
 import xlsxwriter
 
+from dagster_project import published
 from dagster_project.report import replace_file
 from dagster_project.report.trace import (
     SCOPE_NAMES,
     WORKLIST_COLUMNS,
-    open_published,
-    previous_snapshot,
-    resolve_snapshot,
     resolve_unit,
     weeks_open,
 )
@@ -92,21 +90,15 @@ class WorklistFiles:
 INDEX_INTRO = "每个单位一个工作簿：各表待整改记录、原因、责任部门、已列周数，以及已整改记录。"
 
 
-def _rows(con, sql: str, params: list) -> list[dict]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
 def read_worklists(
     warehouse: Path, snapshot: dt.date | None = None, unit: str | None = None, codes: list[str] | None = None
 ) -> tuple[dt.date, dt.date | None, dict[str, UnitList], dict[str, str], dict[int, str]]:
     """The snapshot, the previous one, each unit's lists (of `unit`, or of the units `codes`, or of
     every unit), metric names and table titles."""
-    con = open_published(warehouse)
+    con = published.connect(warehouse)
     try:
-        snapshot = resolve_snapshot(con, warehouse, snapshot)
-        previous = previous_snapshot(con, snapshot)
+        snapshot = published.resolve(con, warehouse, snapshot)
+        previous = published.previous(con, snapshot)
         if unit:
             codes = [resolve_unit(con, snapshot, None, unit)[0]]
         only = " and list_contains(?, unit_code)" if codes is not None else ""
@@ -132,14 +124,14 @@ def read_worklists(
             [snapshot, *extra],
         ).fetchall()
         cols = ", ".join(WORKLIST_COLUMNS)
-        current = _rows(
+        current = published.rows(
             con,
             f"select {cols} from marts.fct_worklist where snapshot_date = ?{only} "
             "order by unit_code, table_no, metric_code, scope, first_seen, record_id",
             [snapshot, *extra],
         )
         before = (
-            _rows(
+            published.rows(
                 con,
                 f"select {cols} from marts.fct_worklist where snapshot_date = ?{only} "
                 "order by unit_code, table_no, metric_code, scope, record_id",
@@ -337,10 +329,10 @@ def write_worklists(
     """`workers`: worker processes to deal the units to (default: one per core when the snapshot has
     RECORDS_PER_WORKER open records per core, else none: written in this process)."""
     started = time.monotonic()
-    con = open_published(warehouse)
+    con = published.connect(warehouse)
     try:
-        snapshot = resolve_snapshot(con, warehouse, snapshot)
-        previous = previous_snapshot(con, snapshot)
+        snapshot = published.resolve(con, warehouse, snapshot)
+        previous = published.previous(con, snapshot)
         codes = (
             [resolve_unit(con, snapshot, None, unit)[0]]
             if unit
