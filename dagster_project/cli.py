@@ -217,8 +217,8 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
+    from dagster_project.analysts.docs_site import DocsError, build_docs, default_docs_dir
     from dagster_project.manifest import ensure_manifest
-    from dagster_project.report.docs_site import DocsError, build_docs, default_docs_dir
 
     warehouse = Path(args.warehouse).absolute()
     try:
@@ -236,7 +236,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
-    from dagster_project.report import sql_shell
+    from dagster_project.analysts import sql_shell
 
     warehouse = Path(args.warehouse).absolute()
     if not warehouse.is_file():
@@ -246,20 +246,12 @@ def _cmd_sql(args: argparse.Namespace) -> int:
 
 def _cmd_mf(args: argparse.Namespace) -> int:
     """MetricFlow's `mf` on the published warehouse: dbt's target `published` attaches it read-only."""
-    import subprocess
-
-    from dagster_project import config
-    from dagster_project.manifest import ensure_manifest
+    from dagster_project.analysts.metricflow import run_mf
 
     warehouse = Path(args.warehouse).absolute()
     if not warehouse.is_file():
         return _fail("mf", [_no_warehouse(warehouse)])
-    ensure_manifest()  # dbt parse writes target/semantic_manifest.json, which mf reads
-    env = _settings(warehouse).subprocess_environment(
-        DBT_PROFILES_DIR=str(config.DBT_PROJECT_DIR), ZWFW_DBT_TARGET="published"
-    )
-    mf = Path(sys.executable).with_name("mf")
-    return subprocess.run([str(mf), *args.args], cwd=config.DBT_PROJECT_DIR, env=env).returncode
+    return run_mf(_settings(warehouse), list(args.args))
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:

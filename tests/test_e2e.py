@@ -225,8 +225,8 @@ def test_the_next_weeks_build_takes_up_dbts_saved_parse(built):
 def test_the_docs_site_is_made_again_only_when_project_or_schema_change(built):
     import dagster as dg
 
+    from dagster_project.analysts.docs_site import FINGERPRINT_FILE, default_docs_dir, fingerprint
     from dagster_project.manifest import ensure_manifest
-    from dagster_project.report.docs_site import FINGERPRINT_FILE, default_docs_dir, fingerprint
 
     docs = default_docs_dir(built["warehouse"].parent / "report")
     assert (docs / FINGERPRINT_FILE).read_text().strip() == fingerprint(built["warehouse"], ensure_manifest())

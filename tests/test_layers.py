@@ -43,6 +43,13 @@ ALLOWED: dict[str, set[str]] = {
     },
     "dagster_project.publish": {"dagster_project.config", "dagster_project.lake"},
     "dagster_project.report": {"dagster_project.config", "dagster_project.dbt_args", "dagster_project.published"},
+    "dagster_project.analysts": {
+        "dagster_project.config",
+        "dagster_project.dbt_args",
+        "dagster_project.manifest",
+        "dagster_project.published",
+        "dagster_project.report",
+    },
     "dagster_project.jobs": {"dagster_project.partitions"},
     "dagster_project.progress": set(),
     "dagster_project.assets": {
@@ -57,6 +64,7 @@ ALLOWED: dict[str, set[str]] = {
         "dagster_project.publish",
         "dagster_project.quality",
         "dagster_project.report",
+        "dagster_project.analysts",
         "dagster_project.resources",
     },
     "dagster_project.definitions": {

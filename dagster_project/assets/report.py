@@ -97,8 +97,8 @@ DBT_DOCS_SITE = dg.AssetKey(["dbt_docs_site"])
 def dbt_docs_site(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, dbt: ZwfwDbtCliResource
 ) -> dg.MaterializeResult:
+    from dagster_project.analysts.docs_site import FINGERPRINT_FILE, build_docs, default_docs_dir
     from dagster_project.manifest import ensure_manifest
-    from dagster_project.report.docs_site import FINGERPRINT_FILE, build_docs, default_docs_dir
 
     warehouse.hold_build_lock(context)
     stamp = default_docs_dir(warehouse.reports) / FINGERPRINT_FILE

@@ -7,7 +7,7 @@ import io
 import duckdb
 import pytest
 
-from dagster_project.report import sql_shell
+from dagster_project.analysts import sql_shell
 
 
 @pytest.fixture
