@@ -1,0 +1,108 @@
+"""The glossary seeds as Python: the one source of a metric's name, formula, unit, kind and
+bounds (dbt/seeds/metric_glossary.csv) and of a table's title (bulletin_tables.csv).
+
+What is written from them is generated here, never by hand: the MetricFlow metrics
+(dbt/models/semantic/_bulletin_metrics.yml, `python -m dagster_project.glossary` writes it;
+tests/test_semantic_layer.py fails when it is stale). The reconciliation checks read the bounds.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project import config
+
+GLOSSARY_CSV = config.DBT_PROJECT_DIR / "seeds" / "metric_glossary.csv"
+SEMANTIC_METRICS_YML = config.DBT_PROJECT_DIR / "models" / "semantic" / "_bulletin_metrics.yml"
+RATIO_KINDS = ("percent", "percent_floor", "per_head")  # figures with a numerator and a denominator
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    table_no: int
+    name: str
+    value_kind: str  # percent, percent_floor, per_head, count, text (how fct_metrics prints it)
+    unit_of_measure: str
+    may_exceed_100: bool  # a ratio that may pass 100 % (events per case, per head, a target overshot)
+    formula: str
+    numerator: str
+    denominator: str
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.value_kind in RATIO_KINDS
+
+
+def metrics(path: Path = GLOSSARY_CSV) -> list[Metric]:
+    """Every published metric, in the glossary's (the bulletin's) order."""
+    with Path(path).open(encoding="utf-8", newline="") as f:
+        return [
+            Metric(
+                code=r["metric_code"],
+                table_no=int(r["table_no"]),
+                name=r["metric_name"],
+                value_kind=r["value_kind"],
+                unit_of_measure=r["unit_of_measure"],
+                may_exceed_100=r["may_exceed_100"] == "true",
+                formula=r["formula"],
+                numerator=r["numerator"],
+                denominator=r["denominator"],
+            )
+            for r in csv.DictReader(f)
+        ]
+
+
+def unbounded_codes() -> set[str]:
+    """The ratios the checks let pass 100 %."""
+    return {m.code for m in metrics() if m.may_exceed_100}
+
+
+_HEADER = """\
+# GENERATED from dbt/seeds/metric_glossary.csv by `python -m dagster_project.glossary`: do not
+# edit; change the glossary and run it again (tests/test_semantic_layer.py fails while stale).
+# The bulletin's metrics for MetricFlow, one per published metric code: ratios as ratio metrics
+# of the figures' numerators and denominators, counts as sums. Each sums over units, never over
+# 合计 rows, so any regrouping (city, scope, week) is a ratio of sums, as the bulletin's own 合计 is.
+version: 2
+
+metrics:
+"""
+
+
+def _filter(code: str) -> str:
+    return f"\"{{{{ Dimension('figure__metric_code') }}}} = '{code}' and not {{{{ Dimension('figure__is_total') }}}}\""
+
+
+def render_semantic_metrics(glossary: list[Metric]) -> str:
+    """The MetricFlow metrics of every metric that is not a text."""
+    out = [_HEADER]
+    for m in glossary:
+        if m.value_kind == "text":
+            continue
+        out.append(f'  - name: {m.code}\n    label: "表{m.table_no} {m.name}"\n    description: "{m.formula}"\n')
+        if m.is_ratio:
+            out.append(
+                "    type: ratio\n    type_params:\n"
+                f"      numerator:\n        name: figure_numerator\n        filter: {_filter(m.code)}\n"
+                f"      denominator:\n        name: figure_denominator\n        filter: {_filter(m.code)}\n"
+            )
+        else:
+            out.append(
+                f"    type: simple\n    type_params:\n      measure:\n        name: count_value\n"
+                f"        filter: {_filter(m.code)}\n"
+            )
+    return "".join(out)
+
+
+def main() -> int:
+    SEMANTIC_METRICS_YML.write_text(render_semantic_metrics(metrics()), encoding="utf-8")
+    print(f"wrote {SEMANTIC_METRICS_YML}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
