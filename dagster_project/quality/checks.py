@@ -70,10 +70,12 @@ def _num(x) -> str:
 
 
 def _kind(m: pd.DataFrame) -> pd.Series:
-    ratio = m["numerator"].notna() | m["denominator"].notna()
-    count = ~ratio & m["value"].notna() & m["value_text"].isna() | (
-        ~ratio & m["value"].notna() & ~m["table_no"].isin([5, 6, 12, 13])
-    )
+    """Per row, what the checks compare: `ratio` (the glossary's ratio kinds, where the row has its
+    parts), `count` (a count with a value), else `other` (texts, '-'). The kind is the glossary's
+    (value_kind), never guessed from the table."""
+    kinds = m["metric_code"].map({metric.code: metric.value_kind for metric in glossary.metrics()})
+    ratio = kinds.isin(glossary.RATIO_KINDS) & (m["numerator"].notna() | m["denominator"].notna())
+    count = (kinds == "count") & m["value"].notna()
     return pd.Series(["ratio" if r else ("count" if c else "other") for r, c in zip(ratio, count)], index=m.index)
 
 
