@@ -9,6 +9,7 @@ tests/test_semantic_layer.py fails when it is stale). The reconciliation checks 
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from dagster_project import config
 
 GLOSSARY_CSV = config.DBT_PROJECT_DIR / "seeds" / "metric_glossary.csv"
+TABLES_CSV = config.DBT_PROJECT_DIR / "seeds" / "bulletin_tables.csv"
 SEMANTIC_METRICS_YML = config.DBT_PROJECT_DIR / "models" / "semantic" / "_bulletin_metrics.yml"
 RATIO_KINDS = ("percent", "percent_floor", "per_head")  # figures with a numerator and a denominator
 
@@ -54,6 +56,13 @@ def metrics(path: Path = GLOSSARY_CSV) -> list[Metric]:
             )
             for r in csv.DictReader(f)
         ]
+
+
+@functools.cache
+def table_titles() -> dict[int, str]:
+    """The bulletin's 18 tables: number → title as printed."""
+    with TABLES_CSV.open(encoding="utf-8", newline="") as f:
+        return {int(r["table_no"]): r["table_title"] for r in csv.DictReader(f)}
 
 
 def unbounded_codes() -> set[str]:

@@ -44,7 +44,12 @@ ALLOWED: dict[str, set[str]] = {
         "dagster_project.glossary",
     },
     "dagster_project.publish": {"dagster_project.config", "dagster_project.lake"},
-    "dagster_project.report": {"dagster_project.config", "dagster_project.dbt_args", "dagster_project.published"},
+    "dagster_project.report": {
+        "dagster_project.config",
+        "dagster_project.dbt_args",
+        "dagster_project.published",
+        "dagster_project.glossary",
+    },
     "dagster_project.analysts": {
         "dagster_project.config",
         "dagster_project.dbt_args",

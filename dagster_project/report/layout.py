@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from dagster_project import glossary
+
 SERIES = "河南大数据工作简报"
 TITLE = "一体化政务服务能力提升工作专刊"
 ISSUER = "河南省大数据管理局"
@@ -59,7 +61,6 @@ class Chart:
 @dataclass(frozen=True)
 class TableSpec:
     no: int
-    title: str
     mart: str
     parts: tuple[Part, ...]
     columns: tuple[Column, ...]
@@ -68,6 +69,13 @@ class TableSpec:
     has_total: bool = True
     unit_column: str = "unit_name"
     caption: str | None = None  # printed instead of 表N.<title> (the appendix)
+    # The printed title: the glossary's (dbt/seeds/bulletin_tables.csv) for tables 1–18; given
+    # only for a table the glossary does not hold (the appendix).
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            object.__setattr__(self, "title", glossary.table_titles()[self.no])
 
     @property
     def key(self) -> str:
@@ -134,7 +142,6 @@ AUTH_COLUMNS = (
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         1,
-        "省直部门不见面审批、即办件、时限压缩情况统计表",
         "fct_t01_item_standards",
         PROVINCE_DEPT,
         (
@@ -151,7 +158,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         2,
-        "省辖市及所辖县（市、区）流程内容详实率情况统计表",
         "fct_t02_process_completeness",
         (Part("city_level", "省辖市"),),
         (
@@ -166,7 +172,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         3,
-        "省直管县（市）流程内容详实率情况统计表",
         "fct_t03_process_completeness",
         (Part("direct_county", "省直管县（市）"),),
         (Column("流程内容详实率", "process_complete", PERCENT),),
@@ -175,7 +180,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         4,
-        "省直部门电子证照制作完成情况统计表",
         "fct_t04_license_completion",
         (Part("province_dept", "颁证单位"),),
         (
@@ -194,7 +198,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         5,
-        "国家电子证照工程标准省级落实情况统计表",
         "fct_t05_province_license_standard",
         (Part("license_type", "工程标准名称"),),
         (Column("责任部门", "issuer_dept_name", TEXT), Column("标准化制作进展情况", "status", TEXT)),
@@ -206,7 +209,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         6,
-        "国家电子证照工程标准市级落实情况统计表",
         "fct_t06_city_license_standard",
         (Part("license_type", "工程标准名称"),),
         (Column("责任部门", "issuer_category", TEXT), Column("标准化制作进展情况", "status", TEXT)),
@@ -218,7 +220,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         7,
-        "省辖市电子印章部门覆盖情况统计表",
         "fct_t07_seal_coverage",
         (Part("city_area", "省辖市"),),
         (
@@ -237,7 +238,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         8,
-        "省辖市、省直管县（市）统一受理事项覆盖情况统计表",
         "fct_t08_unified_acceptance",
         (Part("city_level", "省辖市", "省辖市"), Part("direct_county", "省直管县（市）", "省直管县（市）")),
         UA_COLUMNS,
@@ -246,7 +246,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         9,
-        "省辖市属县（市、区）统一受理事项覆盖情况统计表",
         "fct_t09_unified_acceptance",
         (Part("city_counties", "省辖市"),),
         UA_COLUMNS,
@@ -255,7 +254,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         10,
-        "省直部门办件网上受理率及办件覆盖事项情况统计表",
         "fct_t10_case_acceptance",
         PROVINCE_DEPT,
         (
@@ -273,7 +271,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         11,
-        "省辖市、省直管县（市）办件网上受理率、涉及事项发生率、人均办件量情况统计表",
         "fct_t11_case_acceptance",
         city_and_county(),
         (
@@ -292,7 +289,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         12,
-        "省直部门未完成统一身份认证情况统计表",
         "fct_t12_open_auth_systems",
         (Part("auth_system", "省直部门"),),
         AUTH_COLUMNS,
@@ -300,7 +296,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         13,
-        "省直管县（市）未完成统一身份认证情况统计表",
         "fct_t13_open_auth_systems",
         (Part("auth_system", "所属地区"),),
         AUTH_COLUMNS,
@@ -308,7 +303,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         14,
-        "省直部门好差评情况统计表",
         "fct_t14_evaluations",
         PROVINCE_DEPT,
         (*EVAL_COLUMNS_HEAD, RECTIFY),
@@ -317,7 +311,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         15,
-        "省辖市、省直管县（市）好差评情况统计表",
         "fct_t15_evaluations",
         city_and_county("省辖市（含县区）"),
         (*EVAL_COLUMNS_HEAD, Column("主动评价覆盖部门率", "dept_coverage", PERCENT), RECTIFY),
@@ -326,7 +319,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         16,
-        "省直部门咨询投诉办理情况统计表",
         "fct_t16_tickets",
         PROVINCE_DEPT,
         TICKET_COLUMNS,
@@ -335,7 +327,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         17,
-        "省辖市、省直管县（市）咨询投诉办理情况统计表",
         "fct_t17_tickets",
         city_and_county(),
         TICKET_COLUMNS,
@@ -344,7 +335,6 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         18,
-        "省辖市分厅事项接入情况统计表",
         "fct_t18_branch_halls",
         (Part("city", "省辖市"),),
         (
@@ -370,7 +360,6 @@ TABLES_BY_NO = {t.no: t for t in TABLES}
 # so each unit sees what of its own delivery was rejected, late, dangling or missing.
 QUALITY_TABLE = TableSpec(
     19,
-    "各地各部门数据报送质量情况统计表",
     "fct_data_quality_by_unit",
     (
         Part("province_dept", "省直部门", "省直部门"),
@@ -394,6 +383,7 @@ QUALITY_TABLE = TableSpec(
         "本周未报送：本周没有报送任何记录的事件数据（办件、评价、咨询投诉）。",
     ),
     caption="附表　各地各部门数据报送质量情况统计表",
+    title="各地各部门数据报送质量情况统计表",
 )
 APPENDIX_TABLES: tuple[TableSpec, ...] = (QUALITY_TABLE,)
 APPENDIX_MARTS = tuple(t.mart for t in APPENDIX_TABLES)

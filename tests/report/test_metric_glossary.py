@@ -14,10 +14,12 @@ def _rows(name: str) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def test_table_titles_are_the_printed_ones():
+def test_the_layout_prints_the_glossarys_table_titles():
+    """The titles are the seed's (bulletin_tables.csv, read by the layout): one per table."""
     assert {int(r["table_no"]): r["table_title"] for r in _rows("bulletin_tables.csv")} == {
         t.no: t.title for t in TABLES
     }
+    assert len({t.title for t in TABLES}) == 18
 
 
 def test_every_printed_figure_column_has_its_code_and_printed_name():
