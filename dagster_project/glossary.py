@@ -1,9 +1,10 @@
 """The glossary seeds as Python: the one source of a metric's name, formula, unit, kind and
 bounds (dbt/seeds/metric_glossary.csv) and of a table's title (bulletin_tables.csv).
 
-What is written from them is generated here, never by hand: the MetricFlow metrics
-(dbt/models/semantic/_bulletin_metrics.yml, `python -m dagster_project.glossary` writes it;
-tests/test_semantic_layer.py fails when it is stale). The reconciliation checks read the bounds.
+What is written from them is generated here, never by hand (`python -m dagster_project.glossary`
+writes both; tests/test_glossary.py fails while either is stale): the MetricFlow metrics
+(dbt/models/semantic/_bulletin_metrics.yml) and fct_metrics' data test of the shares' bounds
+(dbt/tests/fct_metrics_shares_within_bounds.sql). The reconciliation checks read the bounds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dagster_project import config
 GLOSSARY_CSV = config.DBT_PROJECT_DIR / "seeds" / "metric_glossary.csv"
 TABLES_CSV = config.DBT_PROJECT_DIR / "seeds" / "bulletin_tables.csv"
 SEMANTIC_METRICS_YML = config.DBT_PROJECT_DIR / "models" / "semantic" / "_bulletin_metrics.yml"
+SHARES_TEST_SQL = config.DBT_PROJECT_DIR / "tests" / "fct_metrics_shares_within_bounds.sql"
 RATIO_KINDS = ("percent", "percent_floor", "per_head")  # figures with a numerator and a denominator
 
 
@@ -107,9 +109,41 @@ def render_semantic_metrics(glossary: list[Metric]) -> str:
     return "".join(out)
 
 
+def render_shares_test(glossary: list[Metric]) -> str:
+    """fct_metrics' test that every share lies in [0, 1] and never has a numerator above its
+    denominator, except the ratios the glossary lets pass 100 % (NULL parts pass)."""
+    unbounded = ",\n".join(f"        '{m.code}'" for m in glossary if m.may_exceed_100)
+    return f"""\
+-- GENERATED from dbt/seeds/metric_glossary.csv by `python -m dagster_project.glossary`: do not
+-- edit. Every share of fct_metrics lies in [0, 1] and its numerator never exceeds its
+-- denominator, except the ratios the glossary marks may_exceed_100. Returns the rows that break it.
+select
+    snapshot_date,
+    table_no,
+    metric_code,
+    scope,
+    unit_code,
+    numerator,
+    denominator,
+    value
+from {{{{ ref('fct_metrics') }}}}
+where
+    numerator is not null
+    and metric_code not in (
+{unbounded}
+    )
+    and (numerator > denominator or value < 0 or value > 1)
+"""
+
+
+GENERATED = ((SEMANTIC_METRICS_YML, render_semantic_metrics), (SHARES_TEST_SQL, render_shares_test))
+
+
 def main() -> int:
-    SEMANTIC_METRICS_YML.write_text(render_semantic_metrics(metrics()), encoding="utf-8")
-    print(f"wrote {SEMANTIC_METRICS_YML}", file=sys.stderr)
+    glossary = metrics()
+    for path, render in GENERATED:
+        path.write_text(render(glossary), encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
