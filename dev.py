@@ -182,7 +182,7 @@ def demo() -> None:
 
 # The inner loop's tier: the Python unit tests, the dbt unit tests and one end-to-end weekly run
 # (tests marked `quick`), in a few minutes; no browser, no Spark, no fault suite.
-QUICK = ("-m", "quick or not (e2e or faults or spark)")
+QUICK = ("-m", "quick or not (e2e or faults or spark or lint)")
 
 
 def test(extra: list[str]) -> None:

@@ -44,6 +44,7 @@ def test_ruff_sees_a_violation(tmp_path):
     assert _run(str(BIN / "ruff"), "format", "--config", config, "--check", str(bad)).returncode == 1
 
 
+@pytest.mark.lint
 def test_the_dbt_sql_passes_sqlfluff():
     """Every model and test of the dbt project, rendered as `dbt parse` renders it (.sqlfluff)."""
     proc = _run(str(BIN / "sqlfluff"), "lint", "dbt/models", "dbt/tests")
