@@ -121,10 +121,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return _fail("check", [problem])
     docs = Path(args.docs) if args.docs else warehouse.with_name(warehouse.name + ".docs")
     started = time.monotonic()
-    from dagster_project import config
-
-    settings = config.Settings.from_environ(warehouse=warehouse)
-    ok, text, _ = check_warehouse(warehouse, args.snapshot, docs, volume_drop=settings.volume_drop)
+    ok, text, _ = check_warehouse(warehouse, args.snapshot, docs, volume_drop=_settings(warehouse).volume_drop)
     print(text)
     print(f"checks took {time.monotonic() - started:.1f}s")
     return 0 if ok else 1
@@ -287,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     day = "YYYY-MM-DD"
 
+    def published_snapshot(parser, help: str = "a published snapshot (default: the latest)") -> None:
+        parser.add_argument("--snapshot", type=_date, default=None, metavar=day, help=help)
+
     g = _sub(
         sub,
         "generate",
@@ -380,13 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
         "zwfw check --warehouse warehouse/zwfw.duckdb --snapshot 2020-12-25",
     )
     c.add_argument("--warehouse", required=True, metavar="FILE", help="a warehouse built by zwfw run (required)")
-    c.add_argument(
-        "--snapshot",
-        type=_date,
-        default=None,
-        metavar=day,
-        help="a published snapshot (default: the latest in marts.fct_metrics)",
-    )
+    published_snapshot(c, "a published snapshot (default: the latest in marts.fct_metrics)")
     c.add_argument("--docs", default=None, metavar="DIR", help="data docs folder (default: FILE.docs/)")
     c.set_defaults(func=_cmd_check)
 
@@ -406,13 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
         "zwfw report --warehouse warehouse/zwfw.duckdb --snapshot 2020-12-25 --issued 2020-12-28",
     )
     rp.add_argument("--warehouse", required=True, metavar="FILE", help="a built warehouse, opened read-only (required)")
-    rp.add_argument(
-        "--snapshot",
-        type=_date,
-        default=None,
-        metavar=day,
-        help="a published snapshot (default: the latest in marts.fct_metrics)",
-    )
+    published_snapshot(rp, "a published snapshot (default: the latest in marts.fct_metrics)")
     rp.add_argument(
         "--out",
         default=None,
@@ -435,9 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
         "zwfw explain --warehouse warehouse/zwfw.duckdb --table 8 --unit 410100",
     )
     e.add_argument("--warehouse", required=True, metavar="FILE", help="a published warehouse, read-only (required)")
-    e.add_argument(
-        "--snapshot", type=_date, default=None, metavar=day, help="a published snapshot (default: the latest)"
-    )
+    published_snapshot(e)
     e.add_argument("--table", required=True, type=int, metavar="N", help="bulletin table number, 1-18 (required)")
     e.add_argument(
         "--unit", required=True, metavar="CODE", help="unit code (dept_id or region code) or its exact name (required)"
@@ -452,9 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
         "zwfw worklist --warehouse warehouse/zwfw.duckdb --out warehouse/worklists",
     )
     w.add_argument("--warehouse", required=True, metavar="FILE", help="a published warehouse, read-only (required)")
-    w.add_argument(
-        "--snapshot", type=_date, default=None, metavar=day, help="a published snapshot (default: the latest)"
-    )
+    published_snapshot(w)
     w.add_argument("--unit", default=None, metavar="CODE", help="only this unit (default: every unit)")
     w.add_argument("--out", required=True, metavar="DIR", help="folder for <unit>.xlsx and index.html (required)")
     w.set_defaults(func=_cmd_worklist)

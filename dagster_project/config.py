@@ -56,18 +56,31 @@ def private_files() -> None:
 DEV_PII_KEY = "zwfw-development-key-not-secret"
 
 
+def _beside(warehouse: Path, suffix: str) -> Path:
+    published = Path(warehouse).resolve()
+    return published.with_name(published.name + suffix)
+
+
 def build_path(warehouse: Path) -> Path:
     """The scratch database a build works in (dbt's target): new for each build, never published."""
-    published = Path(warehouse).resolve()
-    return published.with_name(published.name + ".build")
+    return _beside(warehouse, ".build")
 
 
 def dbt_target_path(warehouse: Path) -> Path:
     """dbt's target folder for the builds of this warehouse (`<warehouse>.dbt`), kept from one
     build to the next: dbt saves its parse of the project there (partial_parse.msgpack) and the
     next week's build takes it up instead of parsing every file again."""
-    published = Path(warehouse).resolve()
-    return published.with_name(published.name + ".dbt")
+    return _beside(warehouse, ".dbt")
+
+
+def spark_path(warehouse: Path) -> Path:
+    """A local Spark session's folder unless ZWFW_SPARK_DIR moves it (`<warehouse>.spark`)."""
+    return _beside(warehouse, ".spark")
+
+
+def chunk_bytes(mib: float) -> int:
+    """ZWFW_INGEST_CHUNK_MB in bytes."""
+    return int(mib * 2**20)
 
 
 DBT_TARGET_ENV = "ZWFW_DBT_TARGET"  # the engine that runs the dbt models: duckdb (default) or spark
@@ -130,7 +143,7 @@ class Settings:
         if self.engine not in ENGINES:
             raise EngineError(f"{DBT_TARGET_ENV}={self.engine!r}: the build runs on one of {', '.join(ENGINES)}")
         if self.spark_dir is None:
-            object.__setattr__(self, "spark_dir", self.warehouse.with_name(self.warehouse.name + ".spark"))
+            object.__setattr__(self, "spark_dir", spark_path(self.warehouse))
 
     @classmethod
     def from_environ(
@@ -191,19 +204,17 @@ class Settings:
 
     @property
     def ingest_chunk_bytes(self) -> int:
-        return int(self.ingest_chunk_mb * 2**20)
+        return chunk_bytes(self.ingest_chunk_mb)
 
-    def dbt_environment(self, warehouse: Path | None = None) -> dict[str, str]:
+    def dbt_environment(self) -> dict[str, str]:
         """What dbt's profile and sources read, one variable per location, already resolved
-        (dbt/profiles.yml derives nothing). `warehouse`: another published file (the docs site's copy)."""
-        published = Path(warehouse or self.warehouse)
-        spark_dir = self.spark_dir if warehouse is None else published.with_name(published.name + ".spark")
+        (dbt/profiles.yml derives nothing)."""
         env = {
-            WAREHOUSE_ENV: str(published),
-            DBT_BUILD_ENV: str(build_path(published)),
+            WAREHOUSE_ENV: str(self.warehouse),
+            DBT_BUILD_ENV: str(self.build),
             LAKE_ENV: str(self.lake),
             SPARK_LAKE_ENV: self.spark_lake or str(self.lake),
-            SPARK_DIR_ENV: str(spark_dir),
+            SPARK_DIR_ENV: str(self.spark_dir),
             SPARK_MASTER_ENV: self.spark_master,
             SPARK_THREADS_ENV: str(self.spark_threads),
             SPARK_DRIVER_MEMORY_ENV: self.spark_driver_memory,
@@ -214,9 +225,9 @@ class Settings:
             env[SPARK_REMOTE_ENV] = self.spark_remote
         return env
 
-    def subprocess_environment(self, warehouse: Path | None = None, **extra: str) -> dict[str, str]:
+    def subprocess_environment(self, **extra: str) -> dict[str, str]:
         """This process's environment with `dbt_environment` over it: for a dbt or mf process."""
-        return child_environment(self.dbt_environment(warehouse), extra)
+        return child_environment(self.dbt_environment(), extra)
 
 
 def child_environment(*overlays: Mapping[str, str]) -> dict[str, str]:

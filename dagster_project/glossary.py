@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +42,11 @@ class Metric:
         return self.value_kind in RATIO_KINDS
 
 
-def metrics(path: Path = GLOSSARY_CSV) -> list[Metric]:
-    """Every published metric, in the glossary's (the bulletin's) order."""
+@functools.cache
+def metrics(path: Path = GLOSSARY_CSV) -> tuple[Metric, ...]:
+    """Every published metric, in the glossary's (the bulletin's) order (read once)."""
     with Path(path).open(encoding="utf-8", newline="") as f:
-        return [
+        return tuple(
             Metric(
                 code=r["metric_code"],
                 table_no=int(r["table_no"]),
@@ -57,7 +59,7 @@ def metrics(path: Path = GLOSSARY_CSV) -> list[Metric]:
                 denominator=r["denominator"],
             )
             for r in csv.DictReader(f)
-        ]
+        )
 
 
 @functools.cache
@@ -88,7 +90,7 @@ def _filter(code: str) -> str:
     return f"\"{{{{ Dimension('figure__metric_code') }}}} = '{code}' and not {{{{ Dimension('figure__is_total') }}}}\""
 
 
-def render_semantic_metrics(glossary: list[Metric]) -> str:
+def render_semantic_metrics(glossary: Sequence[Metric]) -> str:
     """The MetricFlow metrics of every metric that is not a text."""
     out = [_HEADER]
     for m in glossary:
@@ -109,7 +111,7 @@ def render_semantic_metrics(glossary: list[Metric]) -> str:
     return "".join(out)
 
 
-def render_shares_test(glossary: list[Metric]) -> str:
+def render_shares_test(glossary: Sequence[Metric]) -> str:
     """fct_metrics' test that every share lies in [0, 1] and never has a numerator above its
     denominator, except the ratios the glossary lets pass 100 % (NULL parts pass)."""
     unbounded = ",\n".join(f"        '{m.code}'" for m in glossary if m.may_exceed_100)

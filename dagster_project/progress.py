@@ -40,7 +40,7 @@ class Stage:
 class RunProgress:
     """What the event log has said so far; `feed` takes events, `lines` renders."""
 
-    steps: Steps = field(default_factory=lambda: Steps({}, ""))
+    steps: Steps
     dbt_models: int = 0
     dbt_tests: int = 0
     stages: dict[str, Stage] = field(default_factory=dict)

@@ -49,16 +49,15 @@ def latest(con: duckdb.DuckDBPyConnection) -> dt.date:
     return published[-1]
 
 
-def previous(con: duckdb.DuckDBPyConnection, snapshot: dt.date) -> dt.date | None:
-    """The latest published snapshot before `snapshot`, or None."""
-    earlier = [s for s in snapshots(con) if s < snapshot]
+def previous(published: list[dt.date], snapshot: dt.date) -> dt.date | None:
+    """The latest of the `published` snapshots before `snapshot`, or None."""
+    earlier = [s for s in published if s < snapshot]
     return earlier[-1] if earlier else None
 
 
-def resolve(con: duckdb.DuckDBPyConnection, warehouse: Path, snapshot: dt.date | None, shown: int = 8) -> dt.date:
-    """`snapshot` when it is published, the latest when None; otherwise an error naming the
-    last `shown` published snapshots."""
-    published = snapshots(con)
+def resolve(published: list[dt.date], warehouse: Path, snapshot: dt.date | None, shown: int | None = 8) -> dt.date:
+    """`snapshot` when it is one of the `published` snapshots, the latest when None; otherwise an
+    error naming the last `shown` of them (None: all)."""
     if not published:
         raise PublishedError(f"{warehouse}: no snapshot published yet")
     if snapshot is None:
@@ -66,6 +65,6 @@ def resolve(con: duckdb.DuckDBPyConnection, warehouse: Path, snapshot: dt.date |
     if snapshot not in published:
         raise PublishedError(
             f"{warehouse}: no snapshot {snapshot.isoformat()} "
-            f"(published: {', '.join(s.isoformat() for s in published[-shown:])})"
+            f"(published: {', '.join(s.isoformat() for s in published[-(shown or len(published)) :])})"
         )
     return snapshot

@@ -71,7 +71,7 @@ class WarehouseResource(dg.ConfigurableResource):
     @property
     def spark_session_dir(self) -> Path:
         """A local Spark session's metastore and warehouse (a build on Spark only)."""
-        return Path(self.spark_dir).resolve() if self.spark_dir else self.file.with_name(self.file.name + ".spark")
+        return Path(self.spark_dir).resolve() if self.spark_dir else config.spark_path(self.file)
 
     @property
     def spark_marts(self) -> Path:
@@ -80,7 +80,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def ingest_chunk_bytes(self) -> int:
-        return int(self.ingest_chunk_mb * 2**20)
+        return config.chunk_bytes(self.ingest_chunk_mb)
 
     def hold_build_lock(self, context) -> None:
         """Every step of a build holds `<warehouse>.lock` for its run (dagster_project/build_lock.py):

@@ -8,9 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+from warehouse_helpers import dagster_job, zwfw_run
 
 from dagster_project import build_lock
 from zwfw_contract.sources import SOURCES
@@ -70,16 +70,7 @@ def test_zwfw_run_exits_at_once_while_another_build_runs(holder, tmp_path):
         (day / f"{source.name}.csv").write_text("")
     started = time.monotonic()
     run = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("zwfw")),
-            "run",
-            "--raw-dir",
-            str(tmp_path / "raw"),
-            "--snapshot",
-            "2020-12-25",
-            "--warehouse",
-            str(warehouse),
-        ],
+        zwfw_run(warehouse, tmp_path / "raw", "2020-12-25"),
         capture_output=True,
         text=True,
     )
@@ -91,7 +82,6 @@ def test_zwfw_run_exits_at_once_while_another_build_runs(holder, tmp_path):
 
 @pytest.mark.e2e
 def test_a_dagster_launched_job_is_refused_while_another_build_runs(holder, tmp_path):
-    import json
 
     warehouse, proc = holder
     day = tmp_path / "raw" / "2020-12-25"
@@ -99,17 +89,7 @@ def test_a_dagster_launched_job_is_refused_while_another_build_runs(holder, tmp_
     env = {k: v for k, v in os.environ.items() if k not in ("ZWFW_LAKE", "ZWFW_REPORT_DIR")}
     env.update(ZWFW_WAREHOUSE=str(warehouse), ZWFW_RAW_DIR=str(tmp_path / "raw"))
     run = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dagster")),
-            "job",
-            "execute",
-            "-m",
-            "dagster_project.definitions",
-            "-j",
-            "weekly_snapshot",
-            "--tags",
-            json.dumps({"dagster/partition": "2020-12-25"}),
-        ],
+        dagster_job("2020-12-25"),
         env=env,
         capture_output=True,
         text=True,

@@ -3,7 +3,6 @@ publishes while an analyst holds the published file open; a killed run leaves it
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from warehouse_helpers import copy_published, run_env
+from warehouse_helpers import copy_published, dagster_job, run_env
 from warehouse_helpers import digest as _digest
 
 pytestmark = pytest.mark.e2e
@@ -31,17 +30,7 @@ def test_a_job_launched_through_dagster_publishes_while_an_analyst_reads(weekly_
     try:
         before = analyst.execute("select count(*) from marts.fct_metrics").fetchall()
         proc = subprocess.run(
-            [
-                str(BIN / "dagster"),
-                "job",
-                "execute",
-                "-m",
-                "dagster_project.definitions",
-                "-j",
-                "weekly_snapshot",
-                "--tags",
-                json.dumps({"dagster/partition": "2020-12-25"}),
-            ],
+            dagster_job("2020-12-25"),
             env=run_env(published, weekly_warehouse["raw"], ZWFW_KEEP_BUILD="1"),
             capture_output=True,
             text=True,

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from warehouse_helpers import zwfw_run
 
 from dagster_project import config
 from zwfw_contract.sources import SOURCES
@@ -58,16 +57,7 @@ def test_zwfw_run_refuses_before_loading_anything(tmp_path, key, says):
         env[config.PII_KEY_ENV] = key
     warehouse = tmp_path / "wh" / "zwfw.duckdb"
     run = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("zwfw")),
-            "run",
-            "--raw-dir",
-            str(tmp_path / "raw"),
-            "--snapshot",
-            "2020-12-25",
-            "--warehouse",
-            str(warehouse),
-        ],
+        zwfw_run(warehouse, tmp_path / "raw", "2020-12-25"),
         capture_output=True,
         text=True,
         env=env,

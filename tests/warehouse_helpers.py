@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
 
+BIN = Path(sys.executable).parent
 MOVED = ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD", "ZWFW_DBT_BUILD")
 
 
@@ -58,3 +61,33 @@ def query(path: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def zwfw_run(published: Path, raw: Path, snapshot: str, prefix: list[str] | None = None) -> list[str]:
+    """The command of a `zwfw run` (or of `prefix`, a wrapper taking the same arguments)."""
+    return [
+        *(prefix or [str(BIN / "zwfw")]),
+        "run",
+        "--raw-dir",
+        str(raw),
+        "--snapshot",
+        snapshot,
+        "--warehouse",
+        str(published),
+    ]
+
+
+def dagster_job(snapshot: str) -> list[str]:
+    """The weekly job of one snapshot as the Dagster UI or the schedule launches it (the warehouse,
+    lake and raw folder from the environment, as `dagster dev` reads them)."""
+    return [
+        str(BIN / "dagster"),
+        "job",
+        "execute",
+        "-m",
+        "dagster_project.definitions",
+        "-j",
+        "weekly_snapshot",
+        "--tags",
+        json.dumps({"dagster/partition": snapshot}),
+    ]

@@ -102,7 +102,7 @@ def ingest_source(
     lake: Path,
     pii_key: str,
     memory_limit: str = config.DEFAULT_INGEST_MEMORY_LIMIT,
-    chunk_bytes: int = config.DEFAULT_INGEST_CHUNK_MB * 2**20,
+    chunk_bytes: int = config.chunk_bytes(config.DEFAULT_INGEST_CHUNK_MB),
 ) -> LoadResult:
     """Validate and load `raw_dir/<snapshot_date>/<source>.*` into the lake partition of the snapshot.
 

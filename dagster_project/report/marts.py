@@ -81,9 +81,9 @@ def read_marts(warehouse: Path, snapshot: dt.date | None = None) -> MartData:
         missing = [m for m in (*MARTS, METRICS) if m not in present]
         if missing:
             raise ReportError(f"{warehouse}: marts missing ({', '.join(missing)}); build it with `zwfw run`")
-        snapshot = published.resolve(con, warehouse, snapshot, shown=1000)
         snapshots = published.snapshots(con)
-        data = MartData(snapshot=snapshot, previous=published.previous(con, snapshot))
+        snapshot = published.resolve(snapshots, warehouse, snapshot, shown=None)
+        data = MartData(snapshot=snapshot, previous=published.previous(snapshots, snapshot))
         for mart in (*MARTS, *(m for m in APPENDIX_MARTS if m in present)):
             data.rows[mart] = _fetch(con, mart, snapshot)
             if data.previous is not None:

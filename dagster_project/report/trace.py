@@ -109,7 +109,7 @@ def figures(
     """Every figure of `unit`'s row(s) in table `table_no` (or only `metric`), with up to `shown` records."""
     con = published.connect(warehouse)
     try:
-        snapshot = published.resolve(con, warehouse, snapshot)
+        snapshot = published.resolve(published.snapshots(con), warehouse, snapshot)
         tables = [
             r[0]
             for r in con.execute(

@@ -97,8 +97,9 @@ def read_worklists(
     every unit), metric names and table titles."""
     con = published.connect(warehouse)
     try:
-        snapshot = published.resolve(con, warehouse, snapshot)
-        previous = published.previous(con, snapshot)
+        snapshots = published.snapshots(con)
+        snapshot = published.resolve(snapshots, warehouse, snapshot)
+        previous = published.previous(snapshots, snapshot)
         if unit:
             codes = [resolve_unit(con, snapshot, None, unit)[0]]
         only = " and list_contains(?, unit_code)" if codes is not None else ""
@@ -331,8 +332,9 @@ def write_worklists(
     started = time.monotonic()
     con = published.connect(warehouse)
     try:
-        snapshot = published.resolve(con, warehouse, snapshot)
-        previous = published.previous(con, snapshot)
+        snapshots = published.snapshots(con)
+        snapshot = published.resolve(snapshots, warehouse, snapshot)
+        previous = published.previous(snapshots, snapshot)
         codes = (
             [resolve_unit(con, snapshot, None, unit)[0]]
             if unit

@@ -2,43 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from warehouse_helpers import BIN, dagster_job, zwfw_run  # noqa: F401 (the fault tests import them here)
+
 SNAPSHOTS = ("2020-12-04", "2020-12-11", "2020-12-18", "2020-12-25")  # a backfill, then weekly deltas
-
-
-def zwfw_run(published: Path, raw: Path, snapshot: str, prefix: list[str] | None = None) -> list[str]:
-    """The command of a `zwfw run` (or of `prefix`, a wrapper taking the same arguments)."""
-    return [
-        *(prefix or [str(BIN / "zwfw")]),
-        "run",
-        "--raw-dir",
-        str(raw),
-        "--snapshot",
-        snapshot,
-        "--warehouse",
-        str(published),
-    ]
-
-
-def dagster_job(snapshot: str) -> list[str]:
-    """The weekly job of one snapshot as the Dagster UI or the schedule launches it (the warehouse,
-    lake and raw folder from the environment, as `dagster dev` reads them)."""
-    return [
-        str(BIN / "dagster"),
-        "job",
-        "execute",
-        "-m",
-        "dagster_project.definitions",
-        "-j",
-        "weekly_snapshot",
-        "--tags",
-        json.dumps({"dagster/partition": snapshot}),
-    ]
 
 
 def dagster_home(home: Path, *snapshots: str) -> Path:
