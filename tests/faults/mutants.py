@@ -46,7 +46,7 @@ H = "test_hostile_files.py::"
 # which dbt's ZWFW_DBT_BUILD comes from; the small world's
 # backfill too, so the clean runs the kill tests need still work); publication only exports the marts.
 IN_PLACE = (
-    ("dagster_project/config.py", '    return published.with_name(published.name + ".build")', "    return published"),
+    ("dagster_project/config.py", '    return _beside(warehouse, ".build")', "    return Path(warehouse).resolve()"),
     (PUBLISH, "    for stale in (build, _wal(build)):", "    for stale in ():"),
     (
         PUBLISH,
