@@ -183,16 +183,20 @@ def demo() -> None:
 # The inner loop's tier: the Python unit tests, the dbt unit tests and one end-to-end weekly run
 # (tests marked `quick`), in a few minutes; no browser, no Spark, no fault suite.
 QUICK = ("-m", "quick or not (e2e or faults or spark or lint)")
+# Two test processes (pytest-xdist), a file to each at a time: the tests wait on subprocesses
+# (dbt, the JVM, Chromium) much of the time, and each session's worlds are still built once
+# (tests/warehouse_helpers.built_once). `dev.py test -n 0` runs them in one process.
+PARALLEL = ("-n", "2", "--dist", "loadfile", "--no-loadscope-reorder")
 
 
 def test(extra: list[str]) -> None:
     if "--quick" in extra:
         setup("test")
-        sh(str(BIN / "python"), "-m", "pytest", *QUICK, *[a for a in extra if a != "--quick"])
+        sh(str(BIN / "python"), "-m", "pytest", *PARALLEL, *QUICK, *[a for a in extra if a != "--quick"])
         return
     provision_system_deps()  # first: a missing browser is said in seconds, not after the tests
     setup("test,spark")
-    sh(str(BIN / "python"), "-m", "pytest", *extra)
+    sh(str(BIN / "python"), "-m", "pytest", *PARALLEL, *extra)
 
 
 def main() -> None:

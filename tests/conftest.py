@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -45,22 +46,22 @@ def dbt_manifest():
     return ensure_manifest()
 
 
-def _zwfw(*args: str) -> subprocess.CompletedProcess:
+def _zwfw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     zwfw = str(Path(sys.executable).with_name("zwfw"))
-    env = {k: v for k, v in os.environ.items() if k != "ZWFW_REPORT_DIR"}  # reports beside the warehouse
+    env = {k: v for k, v in (env or os.environ).items() if k != "ZWFW_REPORT_DIR"}  # reports beside the warehouse
     proc = subprocess.run([zwfw, *args], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise AssertionError(f"zwfw {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
 
 
-@pytest.fixture(scope="session")
-def weekly_warehouse(tmp_path_factory, dbt_manifest):
-    """Two consecutive weekly snapshots into one warehouse, as a user runs them: a backfill
-    (2020-12-18), then a 7-day delta (2020-12-25). Built once per session (each `zwfw run` takes
-    most of a minute on two cores) for the end-to-end and the report tests."""
-    root = tmp_path_factory.mktemp("e2e")
+def _weekly_world(root: Path) -> dict:
     raw, warehouse = root / "raw", root / "wh" / "zwfw.duckdb"
+    home = Path(os.environ["DAGSTER_HOME"])
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the other workers read its runs: an instance in the shared folder
+        home = root / "dagster"
+        write_settings(home)
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
     _zwfw("generate", "--world", "sample", "--out", str(raw), "--snapshot", "2020-12-18", "--scale", "0.2")
     _zwfw(
         "generate",
@@ -75,6 +76,49 @@ def weekly_warehouse(tmp_path_factory, dbt_manifest):
         "--delta-days",
         "7",
     )
-    first = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-18", "--warehouse", str(warehouse))
-    second = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25", "--warehouse", str(warehouse))
-    return {"raw": raw, "warehouse": warehouse, "first": first, "second": second}
+    first = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-18", "--warehouse", str(warehouse), env=env)
+    second = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25", "--warehouse", str(warehouse), env=env)
+    return {"raw": raw, "warehouse": warehouse, "first": first, "second": second, "dagster_home": home}
+
+
+@pytest.fixture(scope="session")
+def weekly_warehouse(tmp_path_factory, dbt_manifest):
+    """Two consecutive weekly snapshots into one warehouse, as a user runs them: a backfill
+    (2020-12-18), then a 7-day delta (2020-12-25). Built once per session, whatever the number of
+    test processes (each `zwfw run` takes most of a minute on two cores), for the end-to-end and
+    the report tests, which only read it. Its runs are in the Dagster instance `dagster_home`."""
+    from warehouse_helpers import built_once
+
+    return built_once(tmp_path_factory, "e2e", _weekly_world)
+
+
+# pytest-xdist: each worker runs its share of the fault suite and hands its records over when it
+# stops (tests/faults/conftest.py); the controller prints the one table of them all.
+_WORKERS_FAULTS: list = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from fault_summary import Fault
+
+    _WORKERS_FAULTS.extend(Fault(**f) for f in json.loads(getattr(node, "workeroutput", {}).get("zwfw_faults", "[]")))
+
+
+def pytest_terminal_summary(terminalreporter):
+    from fault_summary import print_faults
+
+    print_faults(terminalreporter, _WORKERS_FAULTS)
+
+
+# The slowest files first: under pytest-xdist (`dev.py test` runs `--dist loadfile`: a file's
+# tests, and so its module fixtures, stay in one process) the Spark runs and the fault suite then
+# start at once, side by side with the rest, instead of being the last to start.
+_FIRST = ("spark", "faults", "e2e")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank: dict[str, int] = {}
+    for item in items:
+        mine = next((i for i, m in enumerate(_FIRST) if item.get_closest_marker(m)), len(_FIRST))
+        rank[item.path] = min(rank.get(item.path, mine), mine)
+    items.sort(key=lambda item: rank[item.path])  # stable: each file keeps its own order

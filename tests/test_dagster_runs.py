@@ -3,7 +3,6 @@ failure inside a run is summarised as the failing step and the first line of its
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ def test_weekly_runs_are_in_the_instance_with_partitions_materializations_and_ch
     from dagster_project.jobs import WEEKLY_JOB_NAME
     from dagster_project.partitions import SNAPSHOT_PARTITIONS_NAME
 
-    with dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
+    with dg.DagsterInstance.from_config(str(weekly_warehouse["dagster_home"])) as instance:
         # the fixture's two `zwfw run`s, tagged as such (other tests launch jobs through Dagster itself)
         runs = instance.get_runs(
             dg.RunsFilter(

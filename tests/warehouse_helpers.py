@@ -1,18 +1,41 @@
-"""Helpers for the tests that run whole builds: copying a published warehouse with its lake."""
+"""Helpers for the tests that run whole builds: copying a published warehouse with its lake, and
+building a session's world once when the suite runs in several processes (pytest-xdist)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock
 
 BIN = Path(sys.executable).parent
 MOVED = ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_KEEP_BUILD", "ZWFW_DBT_BUILD")
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> object:
+    """`build(root)`'s result, built by one process of the session. Under pytest-xdist each worker
+    is its own session: the first to ask builds into the run's shared temp folder, the others wait
+    for it and read its (pickled) result, as the pytest-xdist docs advise. Alone, it just builds."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, parent of each worker's
+    done = shared / f"{name}.pickle"
+    with FileLock(shared / f"{name}.lock"):
+        if done.exists():
+            return pickle.loads(done.read_bytes())
+        root = shared / name
+        shutil.rmtree(root, ignore_errors=True)  # a half-built world of a worker that failed
+        root.mkdir()
+        result = build(root)
+        done.write_bytes(pickle.dumps(result))
+        return result
 
 
 def digest(path: Path) -> str:

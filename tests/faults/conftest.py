@@ -8,27 +8,26 @@ failed and changed nothing) and no personal value was found where it must not be
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "ingest"))  # ingest_helpers: deliveries in tmp dirs
 
+from fault_summary import Fault, print_faults  # noqa: E402
 from fault_world import BIN, SNAPSHOTS, zwfw_run  # noqa: E402
 from ingest_helpers import Delivery  # noqa: E402
 
 _TRIED: list[Fault] = []
 
 
-@pytest.fixture(scope="session")
-def small_world(tmp_path_factory):
-    """The small sample world (scale 0.05): four weekly deliveries, the first published."""
+def _small_world(root: Path) -> dict:
     from warehouse_helpers import run_env
 
-    root = tmp_path_factory.mktemp("faults-world")
     raw = root / "raw"
     for i, snapshot in enumerate(SNAPSHOTS):
         subprocess.run(
@@ -53,6 +52,15 @@ def small_world(tmp_path_factory):
     return {"raw": raw, "base": base, "snapshots": SNAPSHOTS}
 
 
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory):
+    """The small sample world (scale 0.05): four weekly deliveries, the first published. Built
+    once per session, whatever the number of test processes; the tests copy what they change."""
+    from warehouse_helpers import built_once
+
+    return built_once(tmp_path_factory, "faults-world", _small_world)
+
+
 @pytest.fixture
 def delivery(tmp_path: Path) -> Delivery:
     return Delivery(tmp_path / "zone")
@@ -62,24 +70,6 @@ def delivery(tmp_path: Path) -> Delivery:
 def with_departments(delivery: Delivery) -> Delivery:
     delivery.departments()
     return delivery
-
-
-@dataclass
-class Fault:
-    name: str = ""
-    expected: str = ""
-    observed: str = "(not reached)"
-    lost_rows: int = 0
-    leaks: int = 0
-    passed: bool = False
-
-    def tried(self, name: str, expected: str) -> Fault:
-        self.name, self.expected = name, expected
-        return self
-
-    @property
-    def survived(self) -> bool:
-        return self.passed and self.lost_rows == 0 and self.leaks == 0
 
 
 @pytest.fixture
@@ -101,24 +91,11 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands its faults to the controller, which prints the one table."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["zwfw_faults"] = json.dumps([asdict(f) for f in _TRIED])
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not _TRIED:
-        return
-    w = terminalreporter
-    w.section("faults tried")
-    w.write_line(f"{'fault or input':<44} {'expected':<44} {'observed':<70} survived")
-    for f in _TRIED:
-        w.write_line(
-            f"{_cut(f.name, 44):<44} {_cut(f.expected, 44):<44} {_cut(f.observed, 70):<70} "
-            f"{'yes' if f.survived else 'NO'}"
-        )
-    survived = sum(f.survived for f in _TRIED)
-    w.write_line(
-        f"faults: {len(_TRIED)} tried, {survived} survived, {sum(f.lost_rows for f in _TRIED)} lost rows, "
-        f"{sum(f.leaks for f in _TRIED)} leaks"
-    )
+    print_faults(terminalreporter, _TRIED)
