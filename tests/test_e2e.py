@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -237,7 +236,7 @@ def test_the_docs_site_is_made_again_only_when_project_or_schema_change(built):
         for run in (built["first"], built["second"])
     ]
     made = []
-    with dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
+    with dg.DagsterInstance.from_config(str(built["dagster_home"])) as instance:
         for run_id in run_ids:
             records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
             made += [
