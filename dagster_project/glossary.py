@@ -1,5 +1,5 @@
 """The glossary seeds as Python: the one source of a metric's name, formula, unit, kind and
-bounds (dbt/seeds/metric_glossary.csv) and of a table's title (bulletin_tables.csv).
+bounds (dbt/seeds/metric_glossary.csv) and of a table's title and notes (bulletin_tables.csv).
 
 What is written from them is generated here, never by hand (`python -m dagster_project.glossary`
 writes both; tests/test_glossary.py fails while either is stale): the MetricFlow metrics
@@ -63,10 +63,20 @@ def metrics(path: Path = GLOSSARY_CSV) -> tuple[Metric, ...]:
 
 
 @functools.cache
+def _tables() -> tuple[dict[str, str], ...]:
+    with TABLES_CSV.open(encoding="utf-8", newline="") as f:
+        return tuple(csv.DictReader(f))
+
+
 def table_titles() -> dict[int, str]:
     """The bulletin's 18 tables: number → title as printed."""
-    with TABLES_CSV.open(encoding="utf-8", newline="") as f:
-        return {int(r["table_no"]): r["table_title"] for r in csv.DictReader(f)}
+    return {int(r["table_no"]): r["table_title"] for r in _tables()}
+
+
+def table_notes() -> dict[int, tuple[str, ...]]:
+    """The bulletin's 18 tables: number → the notes printed under it (注：1. … 2. …), one per line
+    of `table_notes`; `{year}` stands for the snapshot's year, `{target_each}` for table 18's target."""
+    return {int(r["table_no"]): tuple(n for n in r["table_notes"].split("\n") if n) for r in _tables()}
 
 
 def unbounded_codes() -> set[str]:

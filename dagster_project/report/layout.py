@@ -1,4 +1,4 @@
-"""The printed bulletin's layout: titles, headings, notes, parts, targets, charts.
+"""The printed bulletin's layout: headings, parts, targets, charts (titles and notes: the glossary).
 
 Written down once from the 2020-12-25 bulletin (tests/fixtures/bulletin-2020-12-25.txt) so the
 HTML page and the XLSX workbook print the same thing. Figures come from the marts; nothing here
@@ -64,6 +64,8 @@ class TableSpec:
     mart: str
     parts: tuple[Part, ...]
     columns: tuple[Column, ...]
+    # The notes printed under it (注：…): the glossary's (bulletin_tables.csv) for tables 1–18;
+    # given only for a table the glossary does not hold (the appendix).
     notes: tuple[str, ...] = ()
     charts: tuple[Chart, ...] = ()
     has_total: bool = True
@@ -76,6 +78,8 @@ class TableSpec:
     def __post_init__(self) -> None:
         if not self.title:
             object.__setattr__(self, "title", glossary.table_titles()[self.no])
+        if not self.notes and self.no in glossary.table_notes():
+            object.__setattr__(self, "notes", glossary.table_notes()[self.no])
 
     @property
     def key(self) -> str:
@@ -99,22 +103,6 @@ def city_and_county(city_heading: str = "省辖市") -> tuple[Part, Part]:
     return (Part("city_total", city_heading, "省辖市"), Part("direct_county", "省直管县（市）", "省直管县（市）"))
 
 
-PROCESS_NOTE = (
-    "流程内容详实率=本地区市（县）本级已按照最新标准填写办理流程并发布的事项数（最新标准：办理环节、"
-    "办理人、办理时限、环节描述和审查标准、办理结果填写规范且正确）/本地区市（县）本级发布库事项总数×100%。"
-)
-UA_FORMULA = "统一受理事项覆盖度=接入统一受理事项总数/政务服务事项总数×100%。"
-EVAL_NOTES = (
-    "表中单位按照主动评价覆盖事项率排序；",
-    "主动评价率=主动评价总数/办件总数×100%；",
-    "主动评价数据完整性=主动评价关联办件数/评价总数×100%；",
-    "主动评价覆盖事项率=主动评价覆盖事项数/事项总数×100%，按照最新事项发布库数据进行统计；",
-)
-RECTIFY_NOTE = "差评按期整改率=差评按期整改数/（差评总数-差评未超期待整改数）×100%。"
-TICKET_NOTES = (
-    "表中单位按照投诉按期办结率排序；",
-    "按期办结率=按期办结数/（总计收到数-未超期待办结数）×100%。",
-)
 EVAL_COLUMNS_HEAD = (
     Column("主动评价总数", "active_evals", COUNT),
     Column("主动评价率", "active_eval_rate", PERCENT),
@@ -149,11 +137,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("行政许可类即办件占比", "instant_share_license", PERCENT),
             Column("行政许可类时限压缩比例", "time_compression_license", PERCENT),
         ),
-        notes=(
-            "不见面审批事项占比=不见面审批事项数/发布库事项总数×100%；",
-            "行政许可类即办件占比=行政许可类即办件数/行政许可类事项数×100%；",
-            "行政许可类时限压缩比例=∑（法定办结时限-承诺办结时限）/∑法定办结时限×100%（行政许可类事项）。",
-        ),
         charts=(Chart("zero_visit_share", "不见面审批事项占比"),),
     ),
     TableSpec(
@@ -164,7 +147,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("市本级流程内容详实率", "level_process_complete", PERCENT),
             Column("所辖县（市、区）流程内容详实率", "counties_process_complete", PERCENT),
         ),
-        notes=(PROCESS_NOTE,),
         charts=(
             Chart("level_process_complete", "市本级流程内容详实率"),
             Chart("counties_process_complete", "所辖县（市、区）流程内容详实率"),
@@ -175,7 +157,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t03_process_completeness",
         (Part("direct_county", "省直管县（市）"),),
         (Column("流程内容详实率", "process_complete", PERCENT),),
-        notes=(PROCESS_NOTE,),
         charts=(Chart("process_complete", "流程内容详实率"),),
     ),
     TableSpec(
@@ -193,7 +174,6 @@ TABLES: tuple[TableSpec, ...] = (
                 target=Target(Fraction(5), "加盖电子印章的证照数量不足5条"),
             ),
         ),
-        notes=("表中单位按照依类型完成率倒序排列；", "依类型完成率=加盖电子印章的证照类型数量/责任证照种类×100%。"),
         charts=(Chart("type_completion", "依类型完成率"),),
     ),
     TableSpec(
@@ -201,10 +181,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t05_province_license_standard",
         (Part("license_type", "工程标准名称"),),
         (Column("责任部门", "issuer_dept_name", TEXT), Column("标准化制作进展情况", "status", TEXT)),
-        notes=(
-            "未制成：尚无加盖电子印章的证照；已制作,但不符合国家工程标准：已加盖电子印章，但均不符合国家电子证照工程标准；"
-            "已制出部分证照：已有符合国家电子证照工程标准的证照。",
-        ),
         has_total=False,
     ),
     TableSpec(
@@ -212,10 +188,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t06_city_license_standard",
         (Part("license_type", "工程标准名称"),),
         (Column("责任部门", "issuer_category", TEXT), Column("标准化制作进展情况", "status", TEXT)),
-        notes=(
-            "各市均已制作部分证照：每个省辖市均有符合国家电子证照工程标准的证照；各市均未制出：没有省辖市有；"
-            "部分市已生成部分证照：部分省辖市有。",
-        ),
         has_total=False,
     ),
     TableSpec(
@@ -229,11 +201,6 @@ TABLES: tuple[TableSpec, ...] = (
                 "已制电子印章部门覆盖度", "seal_coverage", PERCENT, target=_below(FULL, "电子印章部门覆盖度未达到100%")
             ),
         ),
-        notes=(
-            "部门数量为河南政务服务统一用户管理及认证平台上部门数量减去税务部门数量；",
-            "已制章部门数量包含行政区划内省直管县（市）数量；",
-            "已制电子印章部门覆盖度=已制章部门数量/部门数量×100%。",
-        ),
         charts=(Chart("seal_coverage", "已制电子印章部门覆盖度"),),
     ),
     TableSpec(
@@ -241,7 +208,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t08_unified_acceptance",
         (Part("city_level", "省辖市", "省辖市"), Part("direct_county", "省直管县（市）", "省直管县（市）")),
         UA_COLUMNS,
-        notes=("表中省辖市数据不含所辖县（市、区）；", "表中单位按照接入统一受理事项总数排序；", UA_FORMULA),
         charts=(Chart("ua_coverage", "统一受理事项覆盖度"),),
     ),
     TableSpec(
@@ -249,7 +215,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t09_unified_acceptance",
         (Part("city_counties", "省辖市"),),
         UA_COLUMNS,
-        notes=("表中单位按照接入统一受理事项总数排序；", UA_FORMULA),
         charts=(Chart("ua_coverage", "统一受理事项覆盖度"),),
     ),
     TableSpec(
@@ -262,11 +227,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("未产生办件的事项数", "items_without_cases", COUNT),
             Column("未产生办件的行政许可类事项数", "license_items_without_cases", COUNT),
         ),
-        notes=(
-            "办件网上受理率=省直各部门{year}年以来网络渠道受理的办件数/省直各部门{year}年以来汇聚至省一体化政务服务平台的办件总数×100%；",
-            "未产生办件的事项数=省直各部门事项管理系统发布库中未产生办件的事项项数；",
-            "未产生办件的行政许可类事项数=省直各部门事项管理系统发布库行政许可类事项中未产生办件的事项项数。",
-        ),
         charts=(Chart("online_acceptance", "办件网上受理率"),),
     ),
     TableSpec(
@@ -278,12 +238,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("办件涉及事项发生率", "item_incidence", PERCENT),
             Column("行政许可类办件涉及事项发生率", "license_item_incidence", PERCENT),
             Column("人均办件量（件）", "cases_per_capita", PER_HEAD),
-        ),
-        notes=(
-            "办件网上受理率=本地区{year}年以来网络渠道受理的办件数/本地区{year}年以来汇聚至省一体化政务服务平台的办件总数×100%；",
-            "办件涉及事项发生率=本地区事项管理系统发布库中产生办件的事项项数/本地区事项管理系统发布库事项总项数×100%；",
-            "行政许可类办件涉及事项发生率=本地区事项管理系统发布库行政许可类事项中产生办件的事项项数/本地区事项管理系统发布库行政许可类事项总项数×100%；",
-            "人均办件量=各地{year}年汇聚到省一体化政务服务平台并符合质检规则入库的办件数量/上一年各地常住人口总量。",
         ),
         charts=(Chart("online_acceptance", "办件网上受理率"),),
     ),
@@ -306,7 +260,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t14_evaluations",
         PROVINCE_DEPT,
         (*EVAL_COLUMNS_HEAD, RECTIFY),
-        notes=(*EVAL_NOTES, RECTIFY_NOTE),
         charts=(Chart("item_coverage", "主动评价覆盖事项率"),),
     ),
     TableSpec(
@@ -314,7 +267,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t15_evaluations",
         city_and_county("省辖市（含县区）"),
         (*EVAL_COLUMNS_HEAD, Column("主动评价覆盖部门率", "dept_coverage", PERCENT), RECTIFY),
-        notes=(*EVAL_NOTES, "主动评价覆盖部门率=主动评价覆盖部门数/部门总数×100%；", RECTIFY_NOTE),
         charts=(Chart("item_coverage", "主动评价覆盖事项率"),),
     ),
     TableSpec(
@@ -322,7 +274,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t16_tickets",
         PROVINCE_DEPT,
         TICKET_COLUMNS,
-        notes=TICKET_NOTES,
         charts=(Chart("complaint_on_time", "投诉按期办结率"),),
     ),
     TableSpec(
@@ -330,7 +281,6 @@ TABLES: tuple[TableSpec, ...] = (
         "fct_t17_tickets",
         city_and_county(),
         TICKET_COLUMNS,
-        notes=TICKET_NOTES,
         charts=(Chart("complaint_on_time", "投诉按期办结率"),),
     ),
     TableSpec(
@@ -344,11 +294,6 @@ TABLES: tuple[TableSpec, ...] = (
             ),
             Column("非查询类事项上线数量(项)", "non_query_items", COUNT),
             Column("非查询类事项占比", "non_query_share", PERCENT_FLOOR),
-        ),
-        notes=(
-            "目标完成情况=分厅事项接入数量/目标事项数量{target_each}×100%，合计为接入数量之和/目标数量之和；",
-            "非查询类事项占比=非查询类事项上线数量/分厅事项接入数量×100%；",
-            "本表百分比取整数部分（不四舍五入）。",
         ),
         charts=(Chart("target_completion", "目标完成情况"),),
     ),

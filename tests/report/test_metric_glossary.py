@@ -22,6 +22,19 @@ def test_the_layout_prints_the_glossarys_table_titles():
     assert len({t.title for t in TABLES}) == 18
 
 
+def test_the_layout_prints_the_glossarys_table_notes():
+    """The notes are the seed's too (bulletin_tables.table_notes, one per line), and each fills
+    with the two values the report gives (the year, table 18's target) and no other."""
+    seeded = {
+        int(r["table_no"]): tuple(n for n in r["table_notes"].split("\n") if n) for r in _rows("bulletin_tables.csv")
+    }
+    assert seeded == {t.no: t.notes for t in TABLES}
+    assert sum(map(len, seeded.values())) > 30 and all(seeded[no] for no in (1, 8, 11, 18))
+    for note in (n for notes in seeded.values() for n in notes):
+        filled = note.format(year="2020", target_each="（10项）")
+        assert "{" not in filled and filled.endswith(("；", "。")), note
+
+
 def test_every_printed_figure_column_has_its_code_and_printed_name():
     glossary = {r["metric_code"]: r for r in _rows("metric_glossary.csv")}
     for table in TABLES:
