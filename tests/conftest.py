@@ -47,15 +47,20 @@ def dbt_manifest():
 
 
 def _zwfw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    zwfw = str(Path(sys.executable).with_name("zwfw"))
+    return _checked([str(Path(sys.executable).with_name("zwfw")), *args], env)
+
+
+def _checked(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in (env or os.environ).items() if k != "ZWFW_REPORT_DIR"}  # reports beside the warehouse
-    proc = subprocess.run([zwfw, *args], capture_output=True, text=True, env=env)
+    proc = subprocess.run(command, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
-        raise AssertionError(f"zwfw {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(f"{' '.join(command)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
 
 
 def _weekly_world(root: Path) -> dict:
+    from warehouse_helpers import zwfw_run
+
     raw, warehouse = root / "raw", root / "wh" / "zwfw.duckdb"
     home = Path(os.environ["DAGSTER_HOME"])
     if os.environ.get("PYTEST_XDIST_WORKER"):  # the other workers read its runs: an instance in the shared folder
@@ -76,8 +81,8 @@ def _weekly_world(root: Path) -> dict:
         "--delta-days",
         "7",
     )
-    first = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-18", "--warehouse", str(warehouse), env=env)
-    second = _zwfw("run", "--raw-dir", str(raw), "--snapshot", "2020-12-25", "--warehouse", str(warehouse), env=env)
+    first = _checked(zwfw_run(warehouse, raw, "2020-12-18"), env)
+    second = _checked(zwfw_run(warehouse, raw, "2020-12-25"), env)
     return {"raw": raw, "warehouse": warehouse, "first": first, "second": second, "dagster_home": home}
 
 
