@@ -4,7 +4,7 @@ bounds (dbt/seeds/metric_glossary.csv) and of a table's title and notes (bulleti
 What is written from them is generated here, never by hand (`python -m dagster_project.glossary`
 writes both; tests/test_glossary.py fails while either is stale): the MetricFlow metrics
 (dbt/models/semantic/_bulletin_metrics.yml) and fct_metrics' data test of the shares' bounds
-(dbt/tests/fct_metrics_shares_within_bounds.sql). The reconciliation checks read the bounds.
+(dbt/tests/fct_metrics_shares_within_bounds.sql). The reconciliation checks read the kinds.
 """
 
 from __future__ import annotations
@@ -77,11 +77,6 @@ def table_notes() -> dict[int, tuple[str, ...]]:
     """The bulletin's 18 tables: number → the notes printed under it (注：1. … 2. …), one per line
     of `table_notes`; `{year}` stands for the snapshot's year, `{target_each}` for table 18's target."""
     return {int(r["table_no"]): tuple(n for n in r["table_notes"].split("\n") if n) for r in _tables()}
-
-
-def unbounded_codes() -> set[str]:
-    """The ratios the checks let pass 100 %."""
-    return {m.code for m in metrics() if m.may_exceed_100}
 
 
 _HEADER = """\

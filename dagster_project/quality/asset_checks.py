@@ -13,7 +13,7 @@ FCT_METRICS = dg.AssetKey(["fct_metrics"])
 GROUPS = {
     "gx_metrics_reconcile": (
         "metrics",
-        "合计 = sum of units, value = numerator/denominator, value ranges (every table)",
+        "value = numerator/denominator; counts and parts whole and ≥ 0 (every table)",
     ),
     "gx_cross_table_reconcile": ("cross_table", "t08+t09 vs t11, t10 vs t14, YTD cases, t07 vs registry"),
     "gx_raw_to_warehouse": ("raw", "per file: read = loaded + rejected; loaded/rejected = rows in raw tables"),

@@ -19,8 +19,6 @@ ERROR = "ERROR"
 WARN = "WARN"
 
 EVENT_KEYS = {"cases": "case_id", "evaluations": "eval_id", "tickets": "ticket_id"}
-# Ratios that may exceed 1 (CONTRACT §5): the glossary's may_exceed_100.
-UNBOUNDED = glossary.unbounded_codes()
 TOL = 1e-12
 
 
@@ -80,78 +78,18 @@ def _kind(m: pd.DataFrame) -> pd.Series:
 
 
 def metric_checks(ctx: CheckContext) -> list[Check]:
+    """Per table, over the long form: each ratio equals its parts; counts and parts are whole.
+
+    合计 = Σ units and shares ≤ 1 are not here: fct_metrics guarantees them itself, so its dbt
+    tests hold them (`totals_add_up`, `fct_metrics_shares_within_bounds`) and a build that breaks
+    one never publishes. The suites reconcile what no single model can: across tables, with the
+    files (expectations/README.md)."""
     m = ctx.metrics.copy()
     m["kind"] = _kind(m)
     out: list[Check] = []
-    key = ["table_no", "metric_code", "scope"]
-    units = m[m.unit_code != "TOTAL"]
-    totals = m[m.unit_code == "TOTAL"]
-
     for table_no in sorted(m.table_no.unique()):
         tm = m[m.table_no == table_no]
-        t_units, t_tot = units[units.table_no == table_no], totals[totals.table_no == table_no]
-        # 1. TOTAL = sum of units
-        sums = t_units.groupby(key, as_index=False).agg(
-            u_num=("numerator", lambda s: s.sum(min_count=1)),
-            u_den=("denominator", lambda s: s.sum(min_count=1)),
-            u_val=("value", lambda s: s.sum(min_count=1)),
-            n_units=("unit_code", "size"),
-        )
-        j = t_tot.merge(sums, on=key, how="left")
-        rows = []
-        for r in j.itertuples(index=False):
-            if r.kind == "ratio":
-                for what, tot, s in (("numerator", r.numerator, r.u_num), ("denominator", r.denominator, r.u_den)):
-                    if not _close(tot, s if not pd.isna(s) else 0.0):
-                        rows.append(
-                            dict(
-                                table_no=r.table_no,
-                                metric_code=r.metric_code,
-                                scope=r.scope,
-                                unit_code="TOTAL",
-                                figure=what,
-                                total=tot,
-                                sum_of_units=s,
-                                n_units=r.n_units,
-                            )
-                        )
-            elif r.kind == "count":
-                s = r.u_val if not pd.isna(r.u_val) else 0.0
-                if not _close(r.value, s):
-                    rows.append(
-                        dict(
-                            table_no=r.table_no,
-                            metric_code=r.metric_code,
-                            scope=r.scope,
-                            unit_code="TOTAL",
-                            figure="value",
-                            total=r.value,
-                            sum_of_units=r.u_val,
-                            n_units=r.n_units,
-                        )
-                    )
-        v = _df(
-            pd.DataFrame(
-                rows,
-                columns=["table_no", "metric_code", "scope", "unit_code", "figure", "total", "sum_of_units", "n_units"],
-            ),
-            lambda r: (
-                f"table {r.table_no} {r.metric_code} [{r.scope}] 合计 {r.figure} = {_num(r.total)} "
-                f"but the {r.n_units} units sum to {_num(r.sum_of_units)}"
-            ),
-        )
-        out.append(
-            Check(
-                f"t{table_no:02d}_totals_reconcile",
-                "metrics",
-                ERROR,
-                v,
-                "合计 numerator/denominator (ratios) or value (counts) = sum over units",
-                int(table_no),
-            )
-        )
-
-        # 2. value = numerator / denominator, null when denominator 0
+        # value = numerator / denominator, null when denominator 0
         r_ = tm[tm.kind == "ratio"].copy()
         den0 = r_.denominator.fillna(0) == 0
         expected = r_.numerator / r_.denominator.where(~den0)
@@ -188,7 +126,7 @@ def metric_checks(ctx: CheckContext) -> list[Check]:
             )
         )
 
-        # 3. counts whole and non-negative; ratios in [0,1] unless unbounded
+        # counts, numerators and denominators whole and non-negative
         rows = []
         for r in tm.itertuples(index=False):
             figs = (
@@ -212,24 +150,6 @@ def metric_checks(ctx: CheckContext) -> list[Check]:
                             rule="whole and ≥ 0",
                         )
                     )
-            if (
-                r.kind == "ratio"
-                and r.metric_code not in UNBOUNDED
-                and pd.notna(r.value)
-                and not (-TOL <= r.value <= 1 + TOL)
-            ):
-                rows.append(
-                    dict(
-                        table_no=r.table_no,
-                        metric_code=r.metric_code,
-                        scope=r.scope,
-                        unit_code=r.unit_code,
-                        unit_name=r.unit_name,
-                        figure="value",
-                        got=r.value,
-                        rule="within [0, 1]",
-                    )
-                )
         v = _df(
             pd.DataFrame(
                 rows, columns=["table_no", "metric_code", "scope", "unit_code", "unit_name", "figure", "got", "rule"]
@@ -245,7 +165,7 @@ def metric_checks(ctx: CheckContext) -> list[Check]:
                 "metrics",
                 ERROR,
                 v,
-                "counts whole and non-negative; bounded ratios within [0,1]",
+                "counts, numerators and denominators whole and non-negative",
                 int(table_no),
             )
         )

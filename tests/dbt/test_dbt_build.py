@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -167,6 +168,36 @@ def test_history_accumulates_and_rerunning_a_snapshot_replaces_it(built):
                                       group by 1 order by 1""",
     )
     assert marts == [(SNAP_1, 7), (SNAP_2, 7)]
+
+
+@pytest.mark.e2e
+@pytest.mark.quick  # the tiny warehouse's builds, shared: the inner loop's dbt tier
+def test_fct_metrics_tests_catch_a_wrong_total_and_a_share_above_one(built, tmp_path):
+    """合计 = Σ units and shares ≤ 1 live in fct_metrics' own dbt tests, not in the GX suites
+    (expectations/README.md). Their compiled queries, as the build ran them, return no row on
+    the clean build and exactly the corrupted row on a copy: a 合计 count 5 above its units'
+    sum, a 合计 share of 1.25 (its parts untouched, so only the bound breaks)."""
+    results = json.loads((built["work"] / "target" / "run_results.json").read_text())["results"]
+    compiled = {
+        name: next(r["compiled_code"] for r in results if r["unique_id"].startswith(f"test.zwfw.{name}"))
+        for name in ("totals_add_up_fct_metrics", "fct_metrics_shares_within_bounds")
+    }
+    copy = tmp_path / built["warehouse"].name  # the same file name, so the same catalog name
+    shutil.copy(built["warehouse"], copy)
+
+    def failing(name: str) -> list[tuple]:
+        return _q(copy, f"select metric_code, scope, value from ({compiled[name]})")
+
+    assert failing("totals_add_up_fct_metrics") == [] and failing("fct_metrics_shares_within_bounds") == []
+    con = duckdb.connect(str(copy))
+    try:
+        where = "snapshot_date = ? and scope = 'city_level' and unit_code = 'TOTAL' and metric_code = ?"
+        con.execute(f"update marts.fct_metrics set value = value + 5 where {where}", [SNAP_1, "t08_items"])
+        con.execute(f"update marts.fct_metrics set value = 1.25 where {where}", [SNAP_1, "t08_ua_coverage"])
+    finally:
+        con.close()
+    assert failing("totals_add_up_fct_metrics") == [("t08_items", "city_level", 13.0)]
+    assert failing("fct_metrics_shares_within_bounds") == [("t08_ua_coverage", "city_level", 1.25)]
 
 
 @pytest.mark.e2e
