@@ -7,9 +7,15 @@ Layout (hive-style, so DuckDB and Spark read the same partitions):
                                             /rejects.parquet  the rows rejected, with file, line, reason
                                             /load_files.parquet  per file: read = loaded + rejected
     <lake>/marts/<model>/snapshot_date=YYYY-MM-DD/part-0.parquet   one published snapshot of a mart
+    <lake>/marts/_published/snapshot_date=YYYY-MM-DD               a snapshot whose marts are all there
 
 A partition is written to a hidden folder beside it and renamed into place, so readers see the
 old partition or the new one, and re-loading a snapshot replaces its partition and nothing else.
+A snapshot's marts are many partitions, written one after another: its `_published` marker is
+removed before the first and written after the last, and a reader of the marts' history reads
+the marked snapshots only. An export that is killed or fails (a full disk) halfway leaves its
+snapshot unmarked, so no later publication shows a snapshot that holds some marts and not others.
+
 The dbt sources read the same globs (`dbt/macros/lake_sources.sql`).
 """
 
@@ -53,15 +59,52 @@ def meta_glob(lake: Path, file_name: str) -> str:
     return str(Path(lake) / "*" / "snapshot_date=*" / file_name)
 
 
-def published_snapshots(lake: Path, model: str = "fct_metrics") -> list[dt.date]:
-    """The snapshots whose `model` is in the lake (publication writes every mart of a snapshot
-    together), oldest first: what dbt on Spark is told, since its SQL cannot list a folder."""
-    folder = Path(lake) / MARTS / model
-    found = []
-    for partition in folder.glob("snapshot_date=*") if folder.is_dir() else []:
-        if (partition / DATA_FILE).is_file():
-            found.append(dt.date.fromisoformat(partition.name.removeprefix("snapshot_date=")))
-    return sorted(found)
+PUBLISHED = "_published"  # under marts/: one empty file per snapshot whose marts are complete
+
+
+def published_marker(lake: Path, snapshot: dt.date) -> Path:
+    return Path(lake) / MARTS / PUBLISHED / partition_name(snapshot)
+
+
+def published_snapshots(lake: Path) -> list[dt.date]:
+    """The snapshots whose marts are all in the lake, oldest first: what an assembled file shows,
+    and what dbt on Spark is told (its SQL cannot list a folder)."""
+    folder = Path(lake) / MARTS / PUBLISHED
+    names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    return sorted(dt.date.fromisoformat(n.removeprefix("snapshot_date=")) for n in names if not n.startswith("."))
+
+
+def unmark_published(lake: Path, snapshot: dt.date) -> None:
+    """Before a snapshot's marts are (re)written: until all are, it is not a published snapshot."""
+    marker = published_marker(lake, snapshot)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)
+    _fsync_dir(marker.parent)
+
+
+def mark_published(lake: Path, snapshot: dt.date) -> None:
+    marker = published_marker(lake, snapshot)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    _fsync_dir(marker.parent)
+
+
+def mark_legacy_snapshots(lake: Path) -> None:
+    """A lake written before the markers existed gets them, once: a snapshot is taken as published
+    when every mart that existed by then (has a partition that old or older) holds its partition;
+    a snapshot that a killed export left in some marts only stays unmarked."""
+    marts = Path(lake) / MARTS
+    if (marts / PUBLISHED).exists() or not marts.is_dir():
+        return
+    held = {
+        folder.name: {p.name for p in folder.glob("snapshot_date=*") if (p / DATA_FILE).is_file()}
+        for folder in marts.iterdir()
+        if folder.is_dir() and not folder.name.startswith((".", "_"))
+    }
+    for name in sorted(set().union(*held.values())):
+        if all(name in names for names in held.values() if names and min(names) <= name):
+            mark_published(lake, dt.date.fromisoformat(name.removeprefix("snapshot_date=")))
+    (marts / PUBLISHED).mkdir(parents=True, exist_ok=True)
 
 
 def write_partition(final: Path, write: Callable[[Path], None]) -> Path:

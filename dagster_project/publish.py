@@ -6,8 +6,9 @@ failed state, so the published file is never opened for writing. Publication, af
 blocking check passed:
 
 1. writes each mart's rows of the snapshot to `<lake>/marts/<model>/snapshot_date=D/` (aside,
-   then renamed into place, replacing only that snapshot);
-2. assembles `<file>.next` from the lake alone: every snapshot of every mart (the marts'
+   then renamed into place, replacing only that snapshot), D's `_published` marker removed before
+   the first and written after the last (dagster_project/lake.py);
+2. assembles `<file>.next` from the lake alone: every marked snapshot of every mart (the marts'
    history; the record-level worklist as a view over its lake partitions), `raw.rejects` and
    `raw.load_files` as tables, and the `raw.<source>` views over the lake for drill-down (the
    same views dbt reads, with the lake's absolute path);
@@ -173,17 +174,6 @@ def fresh_spark_dir(spark_dir: Path, marts: Path, session: bool = True) -> None:
     shutil.copyfile(config.DBT_PROJECT_DIR / "spark" / "log4j2.properties", spark_dir / "log4j2.properties")
 
 
-def _lake_snapshots(lake: Path, marts) -> list[str]:
-    """The snapshots the lake holds of any of `marts`: what a file assembled now publishes."""
-    return sorted(
-        {
-            p.name.removeprefix("snapshot_date=")
-            for table in marts
-            for p in (Path(lake) / lake_layout.MARTS / table).glob("snapshot_date=*")
-        }
-    )
-
-
 def assemble(
     published: Path,
     lake: Path,
@@ -200,8 +190,10 @@ def assemble(
         # The views over the lake (and the raw tables copied from them) show this file's snapshots
         # only: a build writes the lake before it publishes (and a failed one never publishes), so a
         # reader of this file must not see a later snapshot's rows before its marts.
+        # The marts too: a snapshot whose export was killed or failed halfway has partitions in
+        # some marts and no marker; it is left out whole.
         only_published = "where snapshot_date in ({})".format(
-            ", ".join(f"date '{d}'" for d in _lake_snapshots(lake, marts)) or "null"
+            ", ".join(f"date '{d}'" for d in lake_layout.published_snapshots(lake)) or "null"
         )
         con.execute("create schema marts")
         for table, columns in marts.items():
@@ -211,7 +203,7 @@ def assemble(
             if table in LAKE_VIEW_MARTS:
                 con.execute(f"create view marts.{_ident(table)} as {select} {only_published}")
             else:
-                con.execute(f"create table marts.{_ident(table)} as {select} order by snapshot_date")
+                con.execute(f"create table marts.{_ident(table)} as {select} {only_published} order by snapshot_date")
         con.execute("create schema raw")
         for name, sql in raw_views:  # the build's views over the lake, cut to the published snapshots
             select = sql.split(" AS ", 1)[1].rstrip().rstrip(";")
@@ -230,7 +222,10 @@ def publish(build: Path, published: Path, lake: Path, snapshot: dt.date, keep_bu
     """Export the snapshot's marts to the lake, assemble the new warehouse, swap it in."""
     published = Path(published)
     published.parent.mkdir(parents=True, exist_ok=True)
+    lake_layout.mark_legacy_snapshots(lake)
+    lake_layout.unmark_published(lake, snapshot)
     marts = export_marts(build, lake, snapshot)
+    lake_layout.mark_published(lake, snapshot)
     nxt = assemble(published, lake, marts, _raw_views(build), _comments(build))
     os.chmod(nxt, 0o640)
     os.replace(nxt, published)
@@ -241,4 +236,4 @@ def publish(build: Path, published: Path, lake: Path, snapshot: dt.date, keep_bu
         os.close(fd)
     if not keep_build:  # published: the scratch (staging, intermediate tables) is not needed again
         fresh_scratch(build)
-    return Published(published, len(marts), len(_lake_snapshots(lake, marts)), published.stat().st_size)
+    return Published(published, len(marts), len(lake_layout.published_snapshots(lake)), published.stat().st_size)

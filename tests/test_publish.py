@@ -144,6 +144,61 @@ def test_a_failed_publication_leaves_the_published_file_byte_identical(tmp_path)
     assert build.exists()  # kept for inspection until the next build starts
 
 
+def test_an_export_that_fails_halfway_leaks_into_no_later_publication(tmp_path, monkeypatch):
+    """D2's export writes one mart and fails on the next (a full disk, or a kill: the same state).
+    The published file is unchanged; the next publication, of D1 again, shows D2 in no mart,
+    although one mart's D2 partition is in the lake; D2 published again is whole."""
+
+    def build_with_two_marts(snapshot, value):
+        build = _build(tmp_path, lake, snapshot, value)
+        con = duckdb.connect(str(build))
+        con.execute("create table marts.fct_y as select * from marts.fct_x")
+        con.close()
+        return build
+
+    lake, published = _lake(tmp_path), tmp_path / "w.duckdb"
+    publish(build_with_two_marts(D1, 1), published, lake, D1)
+    before = _digest(published)
+    real, calls = lake_layout.write_partition, []
+
+    def fails_on_the_second(final, write):
+        calls.append(final)
+        if len(calls) == 2:
+            raise OSError("No space left on device")
+        return real(final, write)
+
+    monkeypatch.setattr(lake_layout, "write_partition", fails_on_the_second)
+    with pytest.raises(OSError, match="No space left"):
+        publish(build_with_two_marts(D2, 2), published, lake, D2)
+    monkeypatch.setattr(lake_layout, "write_partition", real)
+    assert _digest(published) == before
+    assert [p.parent.name for p in calls] == ["fct_x", "fct_y"] and (calls[0] / "part-0.parquet").is_file()
+    assert lake_layout.published_snapshots(lake) == [D1]
+
+    publish(build_with_two_marts(D1, 3), published, lake, D1)
+    for mart in ("fct_x", "fct_y"):
+        assert _q(published, f"select snapshot_date, n from marts.{mart}") == [(D1, 3)], mart
+    publish(build_with_two_marts(D2, 4), published, lake, D2)
+    for mart in ("fct_x", "fct_y"):
+        assert _q(published, f"select snapshot_date, n from marts.{mart} order by 1") == [(D1, 3), (D2, 4)], mart
+
+
+def test_a_lake_from_before_the_markers_marks_its_complete_snapshots_once(tmp_path):
+    """fct_x holds D1 and D2, fct_y D1 only (D2's export was killed), fct_new (a mart added
+    later) D2 only: D1 is complete, D2 is not."""
+    lake = tmp_path / "lake"
+    for mart, days in (("fct_x", (D1, D2)), ("fct_y", (D1,)), ("fct_new", (D2,))):
+        for day in days:
+            folder = lake_layout.mart_dir(lake, mart, day)
+            folder.mkdir(parents=True)
+            (folder / "part-0.parquet").write_bytes(b"")
+    lake_layout.mark_legacy_snapshots(lake)
+    assert lake_layout.published_snapshots(lake) == [D1]
+    lake_layout.unmark_published(lake, D1)
+    lake_layout.mark_legacy_snapshots(lake)  # once: the markers' folder exists now
+    assert lake_layout.published_snapshots(lake) == []
+
+
 def test_a_partition_write_that_fails_keeps_the_old_partition(tmp_path):
     final = lake_layout.partition_dir(tmp_path, "cases", D1)
     lake_layout.write_partition(final, lambda folder: (folder / "part-0.parquet").write_text("old"))

@@ -208,6 +208,7 @@ def zwfw_dbt_models(context: dg.AssetExecutionContext, dbt: ZwfwDbtCliResource, 
     warm_import()  # the checks' GX, while dbt runs
     snapshot = parse_snapshot(context.partition_key)
     fresh_scratch(warehouse.build)
+    lake_layout.mark_legacy_snapshots(warehouse.lake_dir)  # the worklist reads the marked snapshots
     if config.engine_of(dbt.target) != "spark":
         invocation = dbt.cli(
             weekly_build_args(), env=snapshot_env(snapshot), context=context, target_path=warehouse.dbt_target

@@ -50,10 +50,13 @@
 
 {% macro default__previous_mart_partitions(model_name, count) -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set folder = env_var('ZWFW_LAKE') ~ '/marts/' ~ model_name -%}
+    {%- set marts = env_var('ZWFW_LAKE') ~ '/marts' -%}
+    {%- set folder = marts ~ '/' ~ model_name -%}
+    {#- a snapshot counts once its export finished: its marker in marts/_published (dagster_project/lake.py) -#}
+    {%- set dated = "select distinct cast(regexp_extract(file, 'snapshot_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) as date) as d from glob('" -%}
     {%- set found = run_query(
-        "select distinct cast(regexp_extract(file, 'snapshot_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) as date) as d "
-        ~ "from glob('" ~ (folder | replace("'", "''")) ~ "/snapshot_date=*/part-0.parquet') "
+        "select d from (" ~ dated ~ (folder | replace("'", "''")) ~ "/snapshot_date=*/part-0.parquet')) "
+        ~ "join (" ~ dated ~ (marts | replace("'", "''")) ~ "/_published/snapshot_date=*')) using (d) "
         ~ "where d < " ~ snapshot_date() ~ " order by d desc limit " ~ count) -%}
     {%- set partitions = [] -%}
     {%- for previous in found.columns[0].values() -%}
@@ -70,8 +73,8 @@
 {%- endmacro %}
 
 {#- On Spark, SQL cannot list a folder (nor read one that does not exist yet): the published
-    snapshots come from the orchestrator, which lists the lake (var `lake_snapshots`, ISO dates;
-    every mart of a snapshot is published together). -#}
+    snapshots come from the orchestrator, which lists the lake's markers (var `lake_snapshots`, ISO
+    dates: the snapshots whose every mart is in the lake). -#}
 {% macro spark__previous_mart_partitions(model_name, count) -%}
     {%- set folder = spark_lake() ~ '/marts/' ~ model_name -%}
     {%- set earlier = var('lake_snapshots', []) | map('string') | select('lt', var('snapshot_date') | string) | sort | reverse | list -%}
