@@ -230,6 +230,16 @@ MUTANTS = [
         ),
     ),
     _m(
+        "test_kills.py::test_a_run_killed_at_each_stage[export-mid-export: 8 of the week's marts in the lake, the "
+        "others not yet]",
+        "the assembled file takes every snapshot in the marts' lake folders, marked published or not",
+        (
+            PUBLISH,
+            'con.execute(f"create table marts.{_ident(table)} as {select} {only_published} order by snapshot_date")',
+            'con.execute(f"create table marts.{_ident(table)} as {select} order by snapshot_date")',
+        ),
+    ),
+    _m(
         "test_concurrency.py::test_four_readers_while_three_builds_publish",
         "publication copies the new file over the published one instead of renaming it",
         (PUBLISH, "    os.replace(nxt, published)", "    shutil.copyfile(nxt, published)\n    nxt.unlink()"),

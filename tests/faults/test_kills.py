@@ -1,6 +1,7 @@
 """SIGKILL a weekly `zwfw run` at each stage. After each: the published file is byte-identical,
 the lake holds only complete partitions, and the next run of the same snapshot succeeds without
-cleanup and publishes the `fct_metrics` a clean run does."""
+cleanup and publishes the `fct_metrics` a clean run does. Killed mid-export, with some of the
+week's marts in the lake, the week reaches no publication of another snapshot either."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import pytest
 from fault_world import SNAPSHOTS
 from fault_world import zwfw_run as _zwfw
 from warehouse_helpers import copy_published, digest, lake_digest, query, run_env
+
+from dagster_project import lake as lake_layout
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e]
 PAUSED_RUN = Path(__file__).with_name("paused_run.py")
@@ -57,6 +60,7 @@ def _wait(proc, ready, what: str, timeout: float = 900) -> None:
         ("ingest", "mid-ingest: the cases file read, its lake partition half written"),
         ("dbt", "mid-dbt: a model half written into the scratch database"),
         ("checks", "during the blocking checks"),
+        ("export", "mid-export: 8 of the week's marts in the lake, the others not yet"),
         ("publish", "during publication: <file>.next assembled, not yet renamed"),
     ],
 )
@@ -93,13 +97,27 @@ def test_a_run_killed_at_each_stage(fault, world, tmp_path, stage, where):
     assert not wal.exists(), "a write-ahead log beside the published file: its next reader replays it"
     after = {p: d for p, d in lake_digest(lake).items() if not _hidden(p)}  # what readers can see
     changed = {p for p in after if lake_before.get(p) != after[p]}
-    partitions = {Path(p).parent for p in changed}
+    markers = {p for p in changed if Path(p).parent.name == lake_layout.PUBLISHED}  # marts/_published/D
+    assert {Path(p).name for p in markers} <= {f"snapshot_date={WEEK}"}, markers
+    partitions = {Path(p).parent for p in changed - markers}
     for part in partitions:  # whatever changed is a whole, complete partition of the killed snapshot
         assert part.name == f"snapshot_date={WEEK}", part
         expected = MART_FILES if part.parts[0] == "marts" else PARTITION_FILES
         assert {p.name for p in (lake / part).iterdir()} == expected, part
     assert set(lake_before) <= set(after), "a partition readers saw has gone"
 
+    if stage == "export":  # the week's marts half exported: a publication of another snapshot shows none
+        earlier = subprocess.run(
+            _zwfw(published, world["raw"], SNAPSHOTS[0]),
+            env=run_env(published, world["raw"]),
+            capture_output=True,
+            text=True,
+        )
+        assert earlier.returncode == 0, earlier.stdout[-2000:] + earlier.stderr[-2000:]
+        marts = [t for (t,) in query(published, "select table_name from duckdb_tables() where schema_name = 'marts'")]
+        week = {t: query(published, f"select count(*) from marts.{t} where snapshot_date = '{WEEK}'") for t in marts}
+        leaked = {t: rows for t, rows in week.items() if rows != [(0,)]}
+        assert len(marts) > 8 and not leaked, f"the killed week's rows published in {leaked}"
     rerun = subprocess.run(
         _zwfw(published, world["raw"], WEEK), env=run_env(published, world["raw"]), capture_output=True, text=True
     )
