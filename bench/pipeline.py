@@ -92,42 +92,49 @@ def _step(args: list[str], work: Path, env: dict[str, str] | None = None) -> Ste
     return Step(seconds, usage.ru_maxrss / 1024**2, disk.peak / 1024**3, text)
 
 
+def hashed_parquet(con, snapshot_dir: Path, source: str, out: Path) -> list[Path]:
+    """One source's files as delivered (CSV and Parquet), their personal columns hashed, written
+    as Parquet into `out`: the least any ingestion does."""
+    from zwfw_contract.sources import get_source
+
+    pii = [c.name for c in get_source(source).columns if c.pii]
+    replace = ", ".join(f"sha256(coalesce({c}::varchar, '')) as {c}" for c in pii)
+    folder, written = snapshot_dir / source, []
+    for kind, reader in (
+        ("csv", "read_csv('{}', header = true, all_varchar = true)"),
+        ("parquet", "read_parquet('{}')"),
+    ):
+        if not sorted(folder.glob(f"*.{kind}")):
+            continue
+        target = out / f"{source}-{kind}.parquet"
+        con.execute(
+            f"copy (select * replace ({replace}) from {reader.format(str(folder / ('*.' + kind)))}) "
+            f"to '{target}' (format parquet, compression zstd)"
+        )
+        written.append(target)
+    return written
+
+
+def parquet_list(files: list[Path]) -> str:
+    return "read_parquet([{}], union_by_name = true)".format(", ".join(f"'{f}'" for f in files))
+
+
 def floor(snapshot_dir: Path, out: Path) -> float:
     """Read cases and ratings as delivered, hash the personal columns, write Parquet, then the
     event metrics by department: seconds."""
     import duckdb
 
-    from zwfw_contract.sources import get_source
-
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     con = duckdb.connect()
     con.execute(f"set temp_directory = '{out / 'spill'}'")
-    parts = []
-    for source in ("cases", "evaluations"):
-        pii = [c.name for c in get_source(source).columns if c.pii]
-        replace = ", ".join(f"sha256(coalesce({c}::varchar, '')) as {c}" for c in pii)
-        folder = snapshot_dir / source
-        for kind, reader in (
-            ("csv", "read_csv('{}', header = true, all_varchar = true)"),
-            ("parquet", "read_parquet('{}')"),
-        ):
-            files = sorted(folder.glob(f"*.{kind}"))
-            if not files:
-                continue
-            target = out / f"{source}-{kind}.parquet"
-            con.execute(
-                f"copy (select * replace ({replace}) from {reader.format(str(folder / ('*.' + kind)))}) "
-                f"to '{target}' (format parquet, compression zstd)"
-            )
-            parts.append((source, target))
-    cases = ", ".join(f"'{p}'" for s, p in parts if s == "cases")
-    evals = ", ".join(f"'{p}'" for s, p in parts if s == "evaluations")
+    cases = parquet_list(hashed_parquet(con, snapshot_dir, "cases", out))
+    evals = parquet_list(hashed_parquet(con, snapshot_dir, "evaluations", out))
     con.execute(f"""create table by_dept as
         with c as (select dept_id, count(*) as cases, count(*) filter (where channel = 'online') as online
-                   from read_parquet([{cases}], union_by_name = true) group by dept_id),
+                   from {cases} group by dept_id),
              e as (select dept_id, count(*) as evals, count(*) filter (where rating::int <= 2) as bad
-                   from read_parquet([{evals}], union_by_name = true) group by dept_id)
+                   from {evals} group by dept_id)
         select * from c full join e using (dept_id)""")
     con.close()
     return time.perf_counter() - started
