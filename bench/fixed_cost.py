@@ -25,7 +25,6 @@ The last line is
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -36,7 +35,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pipeline import _size, floor  # noqa: E402  the same floor and sizes as the pipeline benchmark
+from pipeline import _size, bench_env, floor  # noqa: E402  the same floor and sizes as the pipeline benchmark
 
 ZWFW = str(Path(sys.executable).with_name("zwfw"))
 BACKFILL, WEEK = "2020-12-18", "2020-12-25"
@@ -92,16 +91,7 @@ def main() -> None:
     base = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="zwfw-bench-fixed-"))
     base.mkdir(parents=True, exist_ok=True)
     raw, published, home = base / "raw", base / "warehouse" / "zwfw.duckdb", base / "dagster_home"
-    env = {
-        **os.environ,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-        "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret",
-    }
-    for key in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_DEVELOPMENT_KEY"):
-        env.pop(key, None)
-    home.mkdir(exist_ok=True)  # `zwfw run` writes its settings (dagster_project/instance.py)
+    env = bench_env(base)
     try:
         shutil.rmtree(published.parent, ignore_errors=True)
         shutil.rmtree(raw, ignore_errors=True)

@@ -76,6 +76,23 @@ class Step:
     stdout: str
 
 
+def bench_env(base: Path) -> dict[str, str]:
+    """The environment of a benchmark's `zwfw` processes: telemetry off, a Dagster instance of its
+    own under `base`, a key, and no location of this shell's own warehouse inherited."""
+    home = base / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)  # `zwfw run` writes its settings (dagster_project/instance.py)
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "DAGSTER_HOME": str(home),
+        "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret",
+    }
+    for key in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_DEVELOPMENT_KEY"):
+        env.pop(key, None)
+    return env
+
+
 def _step(args: list[str], work: Path, env: dict[str, str] | None = None) -> Step:
     """Run one process; its own peak RSS (with the children it waited for: dbt) from wait4."""
     with DiskPeak(work) as disk:
@@ -159,15 +176,7 @@ def main() -> None:
     base = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="zwfw-bench-pipeline-"))
     base.mkdir(parents=True, exist_ok=True)
     raw, published = base / "raw", base / "warehouse" / "zwfw.duckdb"
-    env = {
-        **os.environ,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DAGSTER_HOME": str(base / "dagster_home"),
-        "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret",
-    }
-    for key in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR"):
-        env.pop(key, None)
-    (base / "dagster_home").mkdir(exist_ok=True)  # `zwfw run` writes its settings (dagster_project/instance.py)
+    env = bench_env(base)
     try:
         print(f"scale {a.scale:g}, engine {a.engine}, work dir {base}")
         shutil.rmtree(published.parent, ignore_errors=True)  # the backfill starts from nothing

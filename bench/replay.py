@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pipeline import _size, _step, hashed_parquet, parquet_list  # noqa: E402  the pipeline benchmark's pieces
+from pipeline import _size, _step, bench_env, hashed_parquet, parquet_list  # noqa: E402  the pipeline benchmark's pieces
 
 ZWFW = str(Path(sys.executable).with_name("zwfw"))
 
@@ -90,16 +90,7 @@ def main() -> None:
     base = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="zwfw-bench-replay-"))
     base.mkdir(parents=True, exist_ok=True)
     raw, published = base / "raw", base / "warehouse" / "zwfw.duckdb"
-    env = {
-        **os.environ,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-        "DAGSTER_HOME": str(base / "dagster_home"),
-        "ZWFW_PII_KEY": os.environ.get("ZWFW_PII_KEY") or "bench-key-not-secret",
-    }
-    for key in ("ZWFW_WAREHOUSE", "ZWFW_LAKE", "ZWFW_RAW_DIR", "ZWFW_REPORT_DIR", "ZWFW_DEVELOPMENT_KEY"):
-        env.pop(key, None)
-    (base / "dagster_home").mkdir(exist_ok=True)  # `zwfw run` writes its settings (dagster_project/instance.py)
+    env = bench_env(base)
     snapshots = [a.start + dt.timedelta(days=7 * i) for i in range(a.weeks + 1)]
     try:
         for folder in (raw, published.parent, base / "floor"):
